@@ -1,0 +1,14 @@
+import { DomainError } from '../domain-error';
+
+export type PrincipalErrorCode =
+  | 'PrincipalAlreadyExists'
+  | 'PrincipalNotFound'
+  | 'ApiKeyNotFound'
+  | 'ApiKeyAlreadyExists'
+  | 'ApiKeyAlreadyRevoked'
+  | 'OrganizationRequired'
+  | 'PublishScopeRequired'
+  | 'PublishScopeNotAllowed'
+  | 'LastPlatformAdmin';
+
+export class PrincipalError extends DomainError<PrincipalErrorCode> {}

@@ -1,0 +1,6 @@
+export * from './entry';
+export * from './stream-ids';
+export * from './event-catalogue';
+export * from './ledger-events.v1';
+export * from './upcasters';
+export * from './faithful-json';

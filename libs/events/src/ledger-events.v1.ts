@@ -1,0 +1,57 @@
+import type { Role } from './entry';
+
+/**
+ * Frozen v1 data shapes of the ledger's own administrative events. A change of shape is a new
+ * schema version with an upcaster (upcasters.ts); a change of meaning is a new event type.
+ */
+
+/** What a publisher may publish: event types and CloudEvents sources, matched exactly. */
+export interface PublishScopeV1 {
+  types: string[];
+  sources: string[];
+}
+
+/** A platform admin registered an organisation: a data-opening body, a data user's company, the platform. */
+export interface OrganizationRegisteredV1 {
+  name: string;
+}
+
+/** A platform admin (or the ledger, for the bootstrap admin) created a principal with a role. */
+export interface PrincipalCreatedV1 {
+  name: string;
+  role: Role;
+  organizationId?: string;
+  publish?: PublishScopeV1;
+}
+
+/** A platform admin changed a principal's role, organisation or publishing scope. */
+export interface PrincipalRoleChangedV1 {
+  role: Role;
+  organizationId?: string;
+  publish?: PublishScopeV1;
+  previousRole: Role;
+  previousOrganizationId?: string;
+}
+
+/** An API key was issued to a principal; only the SHA-256 of the token is kept. `replaces` names a key revoked by this rotation. */
+export interface ApiKeyIssuedV1 {
+  keyId: string;
+  keyHash: string;
+  replaces?: string;
+}
+
+/** An API key stopped being valid: revoked by a platform admin or its holder, or replaced by a rotation. */
+export interface ApiKeyRevokedV1 {
+  keyId: string;
+  reason: string;
+}
+
+/** The platform's gateway served conditional or open data to a principal (published as a CloudEvent). */
+export interface DataAccessedV1 {
+  datasetId: string;
+  grantId?: string;
+  principal: string;
+  channel: 'download' | 'api';
+  recordCount: number;
+  fields?: string[];
+}

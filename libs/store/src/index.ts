@@ -1,0 +1,10 @@
+export * from './event-store.port';
+export * from './journal-errors';
+export * from './sql-database';
+export * from './sql-event-store';
+export * from './open-journal';
+export * from './migrator';
+export * from './entry-codec';
+export { DataDirectoryInUseError } from './pglite/data-directory-lock';
+export { PGliteDatabase } from './pglite/pglite-database';
+export { PostgresDatabase } from './postgres/postgres-database';

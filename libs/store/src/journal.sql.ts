@@ -1,0 +1,64 @@
+/** Every statement the journal runs, in one place, as plain SQL (PostgreSQL 15 and PGlite). */
+
+/** Serialises appends across every process that writes to this database; released at commit. */
+export const LOCK_JOURNAL_FOR_APPEND = `SELECT pg_advisory_xact_lock(5194828001)`;
+
+/** Under the append lock: the head, its recorded time, the touched streams' versions and the batch's already-recorded ids. */
+export const READ_LOCKED_CONTEXT = `
+SELECT
+  (SELECT json_build_object(
+            'position', e.global_position,
+            'recordedAtMs', floor(extract(epoch FROM e.recorded_at) * 1000))
+     FROM ledger.events e ORDER BY e.global_position DESC LIMIT 1) AS head,
+  (SELECT json_agg(json_build_object('streamId', s.stream_id, 'version', v.stream_version))
+     FROM unnest($1::text[]) AS s(stream_id)
+     CROSS JOIN LATERAL (SELECT e.stream_version FROM ledger.events e
+                          WHERE e.stream_id = s.stream_id
+                          ORDER BY e.stream_version DESC LIMIT 1) AS v) AS streams,
+  (SELECT json_agg(json_build_object(
+            'id', e.event_id, 'type', e.type, 'streamId', e.stream_id, 'streamVersion', e.stream_version,
+            'globalPosition', e.global_position, 'leafHash', encode(e.leaf_hash, 'base64'),
+            'fingerprint', encode(e.fingerprint, 'hex')))
+     FROM ledger.events e WHERE e.event_id = ANY($2::text[])) AS recorded`;
+
+/** One multi-row insert per group commit; one array per column. */
+export const INSERT_ENTRIES = `
+INSERT INTO ledger.events
+  (global_position, event_id, stream_id, stream_version, type, recorded_at,
+   actor_id, actor_organization_id, entry, leaf_hash, fingerprint)
+SELECT position, event_id, stream_id, stream_version, type, recorded_at,
+       actor_id, actor_organization_id, entry, decode(leaf_hash, 'hex'), decode(fingerprint, 'hex')
+  FROM unnest($1::int8[], $2::text[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[],
+              $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       AS rows(position, event_id, stream_id, stream_version, type, recorded_at,
+               actor_id, actor_organization_id, entry, leaf_hash, fingerprint)`;
+
+const ENTRY_COLUMNS = `global_position, event_id, stream_id, stream_version, type,
+       encode(leaf_hash, 'base64') AS leaf_hash, entry`;
+
+export const READ_STREAM = `
+SELECT ${ENTRY_COLUMNS}
+  FROM ledger.events
+ WHERE stream_id = $1 AND stream_version >= $2
+ ORDER BY stream_version
+ LIMIT $3`;
+
+export const READ_STREAM_VERSION = `
+SELECT stream_version FROM ledger.events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
+
+/** Optional filters are NULL when unused; `pg` plans each execution with its values, so unused ones cost nothing. */
+export const READ_ALL = `
+SELECT ${ENTRY_COLUMNS}
+  FROM ledger.events
+ WHERE global_position >= $1
+   AND ($2::int8 IS NULL OR global_position <= $2)
+   AND ($3::text[] IS NULL OR type = ANY($3))
+   AND ($4::text IS NULL OR stream_id = $4)
+   AND ($5::text[] IS NULL OR stream_id LIKE ANY($5))
+ ORDER BY global_position
+ LIMIT $6`;
+
+export const READ_HEAD = `SELECT global_position FROM ledger.events ORDER BY global_position DESC LIMIT 1`;
+
+/** NOTIFY channel on which every committed append announces the new head. */
+export const APPENDED_CHANNEL = 'ledger_appended';

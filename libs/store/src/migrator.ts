@@ -1,0 +1,61 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { APPLIED_MIGRATIONS, CREATE_MIGRATIONS_TABLE, LOCK_MIGRATIONS, RECORD_MIGRATION, SERVER_ENCODING } from './migrations.sql';
+import type { SqlDatabase } from './sql-database';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
+
+/** The numbered, forward-only migrations shipped in libs/store/migrations, in order. */
+export function loadMigrations(directory = defaultMigrationsDirectory()): Migration[] {
+  return readdirSync(directory)
+    .filter((file) => MIGRATION_FILE.test(file))
+    .sort()
+    .map((file) => {
+      const [, version, name] = MIGRATION_FILE.exec(file) as RegExpExecArray;
+      return { version: Number(version), name, sql: readFileSync(join(directory, file), 'utf8') };
+    });
+}
+
+/**
+ * Applies the migrations not yet applied, each in its own transaction under an advisory lock, as the
+ * connecting role (the owner). Returns the ones it applied.
+ */
+export async function migrate(db: SqlDatabase, migrations = loadMigrations()): Promise<Migration[]> {
+  const [{ server_encoding: encoding }] = await db.query<{ server_encoding: string }>(SERVER_ENCODING);
+  if (encoding.toUpperCase() !== 'UTF8') {
+    // Entries are hashed as UTF-8; a database in another encoding would return other bytes than were hashed.
+    throw new Error(`the ledger needs a UTF8 database, this one is ${encoding}`);
+  }
+  await db.exec(CREATE_MIGRATIONS_TABLE);
+  const applied: Migration[] = [];
+  for (const migration of migrations) {
+    const done = await db.transaction(async (tx) => {
+      await tx.query(LOCK_MIGRATIONS);
+      const versions = (await tx.query<{ version: number }>(APPLIED_MIGRATIONS)).map((row) => Number(row.version));
+      if (versions.includes(migration.version)) return false;
+      await tx.exec(migration.sql);
+      await tx.query(RECORD_MIGRATION, [migration.version, migration.name]);
+      return true;
+    });
+    if (done) applied.push(migration);
+  }
+  return applied;
+}
+
+/** libs/store/migrations, found from wherever this code runs (sources under Jest, a bundle under dist/). */
+function defaultMigrationsDirectory(): string {
+  let directory = __dirname;
+  for (;;) {
+    const candidate = join(directory, 'libs', 'store', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`libs/store/migrations not found above ${__dirname}`);
+    directory = parent;
+  }
+}

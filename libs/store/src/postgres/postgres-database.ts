@@ -1,0 +1,141 @@
+import { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { DatabaseUnavailableError, isUnavailableError, SqlDatabase, SqlTransaction } from '../sql-database';
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Every pooled connection works as this role (`SET ROLE` at connection start), e.g. the service's restricted role. */
+  role?: string;
+  poolSize?: number;
+  connectTimeoutMs?: number;
+  onBackgroundError?: (error: Error) => void;
+}
+
+/** PostgreSQL through `pg`: a pool for queries and transactions, and one dedicated connection per LISTEN channel. */
+export class PostgresDatabase implements SqlDatabase {
+  readonly kind = 'postgres';
+  private readonly pool: Pool;
+
+  constructor(private readonly options: PostgresOptions) {
+    this.pool = new Pool({ ...this.clientConfig(), max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
+    // An idle connection dropped by a database restart must not crash the process; the next checkout reconnects.
+    this.pool.on('error', (error) => options.onBackgroundError?.(error));
+  }
+
+  async query<TRow>(sql: string, params?: unknown[]): Promise<TRow[]> {
+    try {
+      const result = await this.pool.query(sql, params);
+      return result.rows as TRow[];
+    } catch (error) {
+      throw translated(error);
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.query(sql);
+  }
+
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translated(error);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const tx: SqlTransaction = {
+        query: async <TRow>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as TRow[],
+        exec: async (sql: string) => void (await client.query(sql)),
+      };
+      const result = await work(tx);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (isUnavailableError(error)) {
+        broken = error as Error;
+      } else {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      }
+      throw translated(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const listener = new ReconnectingListener(() => new Client(this.clientConfig()), channel, onNotify, this.options);
+    await listener.start();
+    return () => listener.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private clientConfig(): ClientConfig {
+    return {
+      connectionString: this.options.connectionString,
+      connectionTimeoutMillis: this.options.connectTimeoutMs ?? 3_000,
+      ...(this.options.role && { options: `-c role=${this.options.role}` }),
+    };
+  }
+}
+
+/** Keeps one LISTEN connection open, reconnecting after the database restarts; polling covers what it misses meanwhile. */
+class ReconnectingListener {
+  private client?: Client;
+  private stopped = false;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly connect: () => Client,
+    private readonly channel: string,
+    private readonly onNotify: (payload: string) => void,
+    private readonly options: PostgresOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const client = this.connect();
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.onNotify(message.payload ?? '');
+    });
+    client.on('error', (error) => {
+      this.options.onBackgroundError?.(error);
+      this.scheduleReconnect(client);
+    });
+    client.on('end', () => this.scheduleReconnect(client));
+    this.client = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel.replace(/"/g, '""')}"`);
+    } catch (error) {
+      this.scheduleReconnect(client);
+      if (!isUnavailableError(error)) throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private scheduleReconnect(failed: Client): void {
+    if (this.stopped || this.client !== failed || this.retryTimer) return;
+    failed.removeAllListeners('end');
+    failed.end().catch(() => undefined);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped) void this.start().catch((error: Error) => this.options.onBackgroundError?.(error));
+    }, 500);
+    this.retryTimer.unref();
+  }
+}
+
+function translated(error: unknown): unknown {
+  if (isUnavailableError(error) && !(error instanceof DatabaseUnavailableError)) {
+    return new DatabaseUnavailableError(`PostgreSQL is unavailable: ${(error as Error).message}`, error);
+  }
+  return error;
+}

@@ -1,0 +1,51 @@
+/** The little of SQL the journal needs, so that one event store serves PostgreSQL (`pg`) and PGlite alike. */
+export interface SqlQueryable {
+  query<TRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<TRow[]>;
+}
+
+/** Runs a script of several statements without parameters (migrations). */
+export interface SqlScriptRunner {
+  exec(sql: string): Promise<void>;
+}
+
+export type SqlTransaction = SqlQueryable & SqlScriptRunner;
+
+export interface SqlDatabase extends SqlQueryable, SqlScriptRunner {
+  readonly kind: 'postgres' | 'pglite';
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /** Calls `onNotify` for every NOTIFY on `channel` until the returned function is called. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** The database could not be reached or stopped answering; the request may be retried later. */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+/**
+ * Whether an error means "the database is not there right now" rather than "this statement is wrong":
+ * SQLSTATE classes 08 (connection exception), 53 (insufficient resources), 57P01–57P03 (shutting down,
+ * cannot connect now), and the socket errors and messages `pg` raises when a connection drops.
+ */
+export function isUnavailableError(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (UNAVAILABLE_NODE_CODES.has(code)) return true;
+    if (code.startsWith('08') || code.startsWith('53') || ['57P01', '57P02', '57P03'].includes(code)) return true;
+  }
+  return /Connection terminated|connection is closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(
+    error.message,
+  );
+}
