@@ -13,6 +13,8 @@ export interface EventTypeDescription {
   readonly administrative: boolean;
   /** May be published by other services through `POST /v1/events`. */
   readonly publishable: boolean;
+  /** For publishable types: the data member holding the aggregate id, so the stream is `<streamCategory>-<data[streamKey]>`. */
+  readonly streamKey?: string;
   /** The `data` schema of the current schema version. */
   readonly dataSchema: JsonSchema;
 }
@@ -93,6 +95,7 @@ export const EVENT_CATALOGUE = {
     streamCategory: 'usage',
     administrative: false,
     publishable: true,
+    streamKey: 'datasetId',
     dataSchema: object(['datasetId', 'principal', 'channel', 'recordCount'], {
       datasetId: aggregateId,
       grantId: aggregateId,
@@ -105,6 +108,13 @@ export const EVENT_CATALOGUE = {
 } as const satisfies Record<string, EventTypeDescription>;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
+
+/** The stream a published event belongs in, from its type and data; undefined when its type is not publishable. */
+export function publishedStreamOf(type: EventType, data: Readonly<Record<string, unknown>>): string | undefined {
+  const description: EventTypeDescription = EVENT_CATALOGUE[type];
+  if (!description.publishable || description.streamKey === undefined) return undefined;
+  return `${description.streamCategory}-${String(data[description.streamKey])}`;
+}
 
 export function isKnownEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);

@@ -303,7 +303,7 @@ describe(`journal contract on ${testBackend()}`, () => {
       expect(await store.readStream('usage-none')).toEqual({ streamId: 'usage-none', version: null, entries: [] });
     });
 
-    it('reads all from a position, filtered by type, stream and stream prefix', async () => {
+    it('reads all from a position, filtered by type, stream and scope', async () => {
       await store.append('usage-a', someNewEvents(2));
       await store.append('usage_x-b', someNewEvents(1));
       await store.append('usagex-c', someNewEvents(1));
@@ -312,8 +312,15 @@ describe(`journal contract on ${testBackend()}`, () => {
       expect((await store.readAll({ fromPosition: 0, limit: 10, toPosition: 1 })).map((e) => e.globalPosition)).toEqual([0, 1]);
       expect((await store.readAll({ fromPosition: 0, limit: 10, streamId: 'usage_x-b' })).map((e) => e.globalPosition)).toEqual([2]);
       expect(
-        (await store.readAll({ fromPosition: 0, limit: 10, streamPrefixes: ['usage_x-'] })).map((e) => e.streamId),
+        (await store.readAll({ fromPosition: 0, limit: 10, scope: { categories: ['usage_x'], streamIds: [] } })).map(
+          (e) => e.streamId,
+        ),
       ).toEqual(['usage_x-b']);
+      expect(
+        (await store.readAll({ fromPosition: 0, limit: 10, scope: { categories: [], streamIds: ['usagex-c'] } })).map(
+          (e) => e.streamId,
+        ),
+      ).toEqual(['usagex-c']);
       expect(await store.readAll({ fromPosition: 0, limit: 10, types: ['ApiKeyIssued'] })).toEqual([]);
     });
   });

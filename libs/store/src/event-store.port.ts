@@ -72,8 +72,13 @@ export interface ReadAllOptions {
   toPosition?: number;
   types?: string[];
   streamId?: string;
-  /** Only streams whose id starts with one of these (`dataset-`, `usage-`…). */
-  streamPrefixes?: string[];
+  /** Only these streams: whole categories (`dataset`, `usage`…) and single streams. */
+  scope?: StreamScope;
+}
+
+export interface StreamScope {
+  categories: string[];
+  streamIds: string[];
 }
 
 export interface FollowOptions {

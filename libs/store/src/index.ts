@@ -8,3 +8,4 @@ export * from './entry-codec';
 export { DataDirectoryInUseError } from './pglite/data-directory-lock';
 export { PGliteDatabase } from './pglite/pglite-database';
 export { PostgresDatabase } from './postgres/postgres-database';
+export { projectPath } from './project-root';

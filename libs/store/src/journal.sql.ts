@@ -54,9 +54,9 @@ SELECT ${ENTRY_COLUMNS}
    AND ($2::int8 IS NULL OR global_position <= $2)
    AND ($3::text[] IS NULL OR type = ANY($3))
    AND ($4::text IS NULL OR stream_id = $4)
-   AND ($5::text[] IS NULL OR stream_id LIKE ANY($5))
+   AND ($5::text[] IS NULL OR stream_id LIKE ANY($5) OR stream_id = ANY($6::text[]))
  ORDER BY global_position
- LIMIT $6`;
+ LIMIT $7`;
 
 export const READ_HEAD = `SELECT global_position FROM ledger.events ORDER BY global_position DESC LIMIT 1`;
 

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { APPLIED_MIGRATIONS, CREATE_MIGRATIONS_TABLE, LOCK_MIGRATIONS, RECORD_MIGRATION, SERVER_ENCODING } from './migrations.sql';
+import { projectPath } from './project-root';
 import type { SqlDatabase } from './sql-database';
 
 export interface Migration {
@@ -12,7 +13,7 @@ export interface Migration {
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /** The numbered, forward-only migrations shipped in libs/store/migrations, in order. */
-export function loadMigrations(directory = defaultMigrationsDirectory()): Migration[] {
+export function loadMigrations(directory = projectPath('libs', 'store', 'migrations')): Migration[] {
   return readdirSync(directory)
     .filter((file) => MIGRATION_FILE.test(file))
     .sort()
@@ -46,16 +47,4 @@ export async function migrate(db: SqlDatabase, migrations = loadMigrations()): P
     if (done) applied.push(migration);
   }
   return applied;
-}
-
-/** libs/store/migrations, found from wherever this code runs (sources under Jest, a bundle under dist/). */
-function defaultMigrationsDirectory(): string {
-  let directory = __dirname;
-  for (;;) {
-    const candidate = join(directory, 'libs', 'store', 'migrations');
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(directory);
-    if (parent === directory) throw new Error(`libs/store/migrations not found above ${__dirname}`);
-    directory = parent;
-  }
 }

@@ -101,7 +101,8 @@ export class SqlEventStore implements EventStore {
       options.toPosition ?? null,
       options.types ?? null,
       options.streamId ?? null,
-      options.streamPrefixes?.map(likePrefix) ?? null,
+      options.scope?.categories.map(categoryPattern) ?? null,
+      options.scope?.streamIds ?? [],
       options.limit,
     ]);
     return rows.map(toStoredEntry);
@@ -187,8 +188,9 @@ function toStoredEntry(row: EntryRow): StoredEntry {
   };
 }
 
-function likePrefix(prefix: string): string {
-  return prefix.replace(/[\\%_]/g, (special) => `\\${special}`) + '%';
+/** `LIKE` pattern of every stream in a category, with the category's own `_` taken literally. */
+function categoryPattern(category: string): string {
+  return category.replace(/[\\%_]/g, (special) => `\\${special}`) + '-%';
 }
 
 function assertExpectedVersion(expected: ExpectedVersion): void {

@@ -13,9 +13,15 @@ export interface Authority {
   publish?: PublishScopeV1;
 }
 
+/** Whether the organisation the command names is registered (a fact from outside the aggregate). */
+export interface OrganizationsContext {
+  organizationRegistered: boolean;
+}
+
 export interface CreatePrincipal {
   type: 'CreatePrincipal';
   data: Authority & { name: string; key: IssuedKey };
+  context: OrganizationsContext;
   metadata: CommandMetadata;
 }
 
@@ -41,7 +47,7 @@ export interface RevokeApiKey {
 export interface ChangePrincipalRole {
   type: 'ChangePrincipalRole';
   data: Authority;
-  context: AdministratorsContext;
+  context: AdministratorsContext & OrganizationsContext;
   metadata: CommandMetadata;
 }
 

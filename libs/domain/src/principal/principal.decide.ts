@@ -1,6 +1,6 @@
 import type { PublishScopeV1 } from '@ledger/events';
 import { assertNever, Decider } from '../decider';
-import type { AdministratorsContext, Authority, PrincipalCommand } from './principal.commands';
+import type { AdministratorsContext, Authority, OrganizationsContext, PrincipalCommand } from './principal.commands';
 import { PrincipalError } from './principal.errors';
 import { activeKeyIds, evolvePrincipal, initialPrincipalState, PrincipalEvent, PrincipalState } from './principal.state';
 
@@ -13,7 +13,7 @@ export function decidePrincipal(command: PrincipalCommand, state: PrincipalState
         throw new PrincipalError('PrincipalAlreadyExists', 'a principal with this id already exists');
       }
       const { name, key } = command.data;
-      const authority = checkedAuthority(command.data);
+      const authority = checkedAuthority(command.data, command.context);
       return [
         { type: 'PrincipalCreated', data: { name, ...authority } },
         { type: 'ApiKeyIssued', data: { keyId: key.keyId, keyHash: key.keyHash } },
@@ -48,7 +48,7 @@ export function decidePrincipal(command: PrincipalCommand, state: PrincipalState
     }
     case 'ChangePrincipalRole': {
       const principal = existing(state);
-      const next = checkedAuthority(command.data);
+      const next = checkedAuthority(command.data, command.context);
       if (
         next.role === principal.role &&
         next.organizationId === principal.organizationId &&
@@ -80,11 +80,17 @@ function existing(state: PrincipalState): ActivePrincipal {
   return state;
 }
 
-/** The role's requirements: a body officer belongs to an organisation; only publishers carry a publishing scope. */
-function checkedAuthority(authority: Authority): Authority {
+/**
+ * The role's requirements: a body officer belongs to an organisation, a named organisation is
+ * registered, and only publishers carry a publishing scope.
+ */
+function checkedAuthority(authority: Authority, context: OrganizationsContext): Authority {
   const { role, organizationId, publish } = authority;
   if (role === 'body_officer' && organizationId === undefined) {
     throw new PrincipalError('OrganizationRequired', 'a body_officer must belong to an organisation (organizationId)');
+  }
+  if (organizationId !== undefined && !context.organizationRegistered) {
+    throw new PrincipalError('UnknownOrganization', `no organisation ${organizationId} is registered; register it first`);
   }
   if (role === 'publisher' && publish === undefined) {
     throw new PrincipalError('PublishScopeRequired', 'a publisher needs "publish": the event types and sources it may publish');

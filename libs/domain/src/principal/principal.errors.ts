@@ -7,6 +7,7 @@ export type PrincipalErrorCode =
   | 'ApiKeyAlreadyExists'
   | 'ApiKeyAlreadyRevoked'
   | 'OrganizationRequired'
+  | 'UnknownOrganization'
   | 'PublishScopeRequired'
   | 'PublishScopeNotAllowed'
   | 'LastPlatformAdmin';

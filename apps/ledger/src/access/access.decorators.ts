@@ -1,0 +1,30 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Actor, Role } from '@ledger/events';
+import type { AuthenticatedPrincipal } from './principal-directory';
+
+export const PUBLIC_ROUTE = 'ledger:public-route';
+export const ALLOWED_ROLES = 'ledger:allowed-roles';
+
+/** Answers without a key (a key, if sent, must still be valid). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Only these roles may call the route; finer rules (own organisation, own key) stay in the handler. */
+export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+
+export interface LedgerRequestContext {
+  principal?: AuthenticatedPrincipal;
+}
+
+/** The authenticated principal of the request (undefined on a public route called without a key). */
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): AuthenticatedPrincipal | undefined =>
+    context.switchToHttp().getRequest<LedgerRequestContext>().principal,
+);
+
+export function actorOf(principal: AuthenticatedPrincipal): Actor {
+  return {
+    id: principal.id,
+    role: principal.role,
+    ...(principal.organizationId !== undefined && { organizationId: principal.organizationId }),
+  };
+}

@@ -1,0 +1,36 @@
+import { categoryOf, EVENT_CATALOGUE, isKnownEventType, Role, streamIdOf } from '@ledger/events';
+import type { StreamScope } from '@ledger/store';
+import type { AuthenticatedPrincipal } from './principal-directory';
+
+/** Roles that read the whole journal (http-api.md, "Reading the journal"). */
+const READS_EVERYTHING: readonly Role[] = ['platform_admin', 'supervisor', 'compliance_officer'];
+
+/** Any key may read the datasets' histories: they are public record. */
+const CATEGORIES_OPEN_TO_EVERY_KEY = ['dataset'];
+
+/**
+ * The journal's read rules in one place: the streams a principal may read, or undefined for all of
+ * them. Besides dataset streams, every principal reads its own principal stream, a body officer its
+ * organisation's stream, and a publisher the categories of the event types it may publish.
+ */
+export function readableScope(principal: AuthenticatedPrincipal): StreamScope | undefined {
+  if (READS_EVERYTHING.includes(principal.role)) return undefined;
+  const categories = [...CATEGORIES_OPEN_TO_EVERY_KEY];
+  const streamIds = [streamIdOf('principal', principal.id)];
+  if (principal.role === 'body_officer' && principal.organizationId) {
+    streamIds.push(streamIdOf('organization', principal.organizationId));
+  }
+  if (principal.role === 'publisher') {
+    for (const type of principal.publish?.types ?? []) {
+      if (isKnownEventType(type)) categories.push(EVENT_CATALOGUE[type].streamCategory);
+    }
+  }
+  return { categories: [...new Set(categories)], streamIds };
+}
+
+export function canReadStream(principal: AuthenticatedPrincipal, streamId: string): boolean {
+  const scope = readableScope(principal);
+  if (!scope) return true;
+  const category = categoryOf(streamId);
+  return scope.streamIds.includes(streamId) || (category !== undefined && scope.categories.includes(category));
+}

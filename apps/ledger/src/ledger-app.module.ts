@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ProjectionsWorkerModule } from '@ledger/projections';
+import { RuntimeModule, RuntimeOptions } from '@ledger/runtime';
+import { AccessModule } from './access/access.module';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { JournalModule } from './journal/journal.module';
+import { OperationsModule } from './operations/operations.module';
+import { OrganizationsModule } from './organizations/organizations.module';
+import { PrincipalsModule } from './principals/principals.module';
+
+/** The HTTP API; with `processRole: all` (and always in embedded mode) the projection worker runs in the same process. */
+@Module({})
+export class LedgerAppModule {
+  static register(options: RuntimeOptions): DynamicModule {
+    const withWorker = options.config.processRole === 'all';
+    return {
+      module: LedgerAppModule,
+      imports: [
+        RuntimeModule.forRoot(options),
+        CqrsModule.forRoot(),
+        AccessModule,
+        JournalModule,
+        OrganizationsModule,
+        PrincipalsModule,
+        OperationsModule,
+        ...(withWorker ? [ProjectionsWorkerModule] : []),
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

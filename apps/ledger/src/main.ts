@@ -1,0 +1,25 @@
+import { ConfigurationError, createLogger, loadConfig } from '@ledger/runtime';
+import { DataDirectoryInUseError } from '@ledger/store';
+import { createLedgerApp } from './ledger-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  if (!config.databaseUrl) {
+    logger.info(
+      `embedded mode: PGlite in ${config.dataDir}, API and projection worker in this process (set DATABASE_URL for PostgreSQL)`,
+    );
+  }
+  const app = await createLedgerApp({ config, logger });
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ port: config.port }, `Open Data Ledger listening on http://localhost:${config.port} (API docs at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigurationError || error instanceof DataDirectoryInUseError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`the ledger could not start: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

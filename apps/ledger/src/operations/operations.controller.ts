@@ -1,0 +1,79 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { EVENT_STORE, LedgerMetrics, REDIS, Redis } from '@ledger/runtime';
+import type { EventStore } from '@ledger/store';
+import { Public } from '../access/access.decorators';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+@ApiTags('operations')
+@Controller()
+export class OperationsController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly metrics: LedgerMetrics,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  @Get('health/live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers (restart it if not)' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  @Public()
+  @ApiOperation({
+    summary: 'Readiness: the journal database (and Redis, when configured) answer; 503 with the failing part otherwise',
+  })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    try {
+      return await this.health.check([() => this.checkJournal(), () => this.checkRedis()]);
+    } catch (error) {
+      reply.status(503).header('retry-after', '5');
+      return (error as { response?: unknown }).response ?? { status: 'error' };
+    }
+  }
+
+  @Get('metrics')
+  @Public()
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  @ApiOperation({ summary: 'Prometheus metrics' })
+  async prometheus(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+
+  private async checkJournal(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('journal');
+    try {
+      const head = await withTimeout(this.store.head(), 'the journal database did not answer');
+      return check.up({ backend: this.store.backend, head });
+    } catch (error) {
+      return check.down({ backend: this.store.backend, message: (error as Error).message });
+    }
+  }
+
+  private async checkRedis(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('redis');
+    if (!this.redis) return check.up({ configured: false, message: 'no REDIS_URL: jobs run in-process' });
+    try {
+      await withTimeout(this.redis.ping(), 'Redis did not answer');
+      return check.up({ configured: true });
+    } catch (error) {
+      return check.down({ configured: true, message: (error as Error).message });
+    }
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), CHECK_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

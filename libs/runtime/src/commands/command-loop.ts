@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { API_SOURCE, EVENT_CATALOGUE, EventType, isKnownEventType, JsonObject, LedgerEntry, upcast } from '@ledger/events';
+import type { CommandMetadata, Decider, DomainEvent } from '@ledger/domain';
+import { AppendedEvent, EventStore, NewEvent, StoredEntry, WrongExpectedVersionError } from '@ledger/store';
+import type { Rulebooks } from '../rulebook/rulebook';
+import type { EventDataValidator } from '../schemas/event-data-validator';
+
+/** Which request or event caused the command; recorded in the events' metadata. */
+export interface Correlation {
+  correlationId?: string;
+  causationId?: string;
+}
+
+export interface CommandRequest<TCommand extends { metadata: CommandMetadata }, TState, TEvent extends DomainEvent<string, object>> {
+  decider: Decider<TCommand, TState, TEvent>;
+  streamId: string;
+  /** Carries the acting principal and the time in its metadata: both the decision and the recorded events use them. */
+  command: TCommand;
+  correlation?: Correlation;
+  /** The stream version the caller saw (`If-Match`); a mismatch is refused instead of retried. */
+  ifMatch?: number;
+}
+
+export interface CommandResult {
+  streamId: string;
+  /** The stream's version after the command, null if it still has no events. */
+  streamVersion: number | null;
+  events: AppendedEvent[];
+}
+
+/** `If-Match` named a version the stream is no longer (or not yet) at. */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  readonly code = 'PreconditionFailed';
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    readonly actualVersion: number | null,
+  ) {
+    super(
+      `${streamId} is at version ${actualVersion ?? 'none'}, not ${expectedVersion}: reload it and decide again`,
+    );
+  }
+}
+
+/** A stored event that does not fit its schema: the journal holds something no code version wrote. */
+export class UnreadableEventError extends Error {
+  override readonly name = 'UnreadableEventError';
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one write path every aggregate shares (style.md): read the stream, fold it with the decider's
+ * `evolve`, `decide`, and append what was decided expecting the version that was read. A concurrent
+ * writer makes the append fail; without `If-Match` the loop decides again on the fresh state.
+ */
+export class CommandLoop {
+  constructor(
+    private readonly store: EventStore,
+    private readonly rulebooks: Rulebooks,
+    private readonly validator: EventDataValidator,
+  ) {}
+
+  async handle<TCommand extends { metadata: CommandMetadata }, TState, TEvent extends DomainEvent<string, object>>(
+    request: CommandRequest<TCommand, TState, TEvent>,
+  ): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.load(request.decider, request.streamId);
+      if (request.ifMatch !== undefined && request.ifMatch !== version) {
+        throw new PreconditionFailedError(request.streamId, request.ifMatch, version);
+      }
+      const decided = request.decider.decide(request.command, state);
+      if (decided.length === 0) return { streamId: request.streamId, streamVersion: version, events: [] };
+      try {
+        const { events } = await this.store.append(
+          request.streamId,
+          decided.map((event) => this.toNewEvent(event, request.command.metadata, request.correlation ?? {})),
+          { expectedVersion: version ?? 'no_stream' },
+        );
+        return { streamId: request.streamId, streamVersion: events[events.length - 1].streamVersion, events };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (request.ifMatch !== undefined) {
+          throw new PreconditionFailedError(request.streamId, request.ifMatch, error.actualVersion);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** Folds a stream with `evolve`, upcasting and checking every event on the way. */
+  async load<TState, TEvent extends DomainEvent<string, object>>(
+    decider: Pick<Decider<unknown, TState, TEvent>, 'initialState' | 'evolve'>,
+    streamId: string,
+  ): Promise<{ state: TState; version: number | null }> {
+    const slice = await this.store.readStream(streamId);
+    let state = decider.initialState;
+    for (const stored of slice.entries) state = decider.evolve(state, this.toDomainEvent(stored) as TEvent);
+    return { state, version: slice.version };
+  }
+
+  toDomainEvent(stored: StoredEntry): DomainEvent<EventType, JsonObject> {
+    const entry = JSON.parse(stored.canonical) as LedgerEntry;
+    if (!isKnownEventType(entry.type)) {
+      throw new UnreadableEventError(`position ${stored.globalPosition}: unknown event type ${entry.type}`);
+    }
+    const data = upcast(entry.type, entry.schemaVersion, entry.data);
+    const errors = this.validator.validate(entry.type, data);
+    if (errors.length > 0) {
+      throw new UnreadableEventError(
+        `position ${stored.globalPosition} (${entry.type}) does not fit its schema: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
+      );
+    }
+    return { type: entry.type, data };
+  }
+
+  private toNewEvent(event: DomainEvent<string, object>, metadata: CommandMetadata, correlation: Correlation): NewEvent {
+    if (!isKnownEventType(event.type)) throw new Error(`a decider produced an unknown event type ${event.type}`);
+    return {
+      id: randomUUID(),
+      type: event.type,
+      data: event.data as JsonObject,
+      metadata: {
+        actor: metadata.actor,
+        ...(correlation.correlationId !== undefined && { correlationId: correlation.correlationId }),
+        ...(correlation.causationId !== undefined && { causationId: correlation.causationId }),
+        legalBasis: this.rulebooks.legalBasisFor(event.type, metadata.now),
+      },
+      source: API_SOURCE,
+      schemaVersion: EVENT_CATALOGUE[event.type].schemaVersion,
+      occurredAt: metadata.now.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The process's Prometheus metrics, served at /metrics. */
+export class LedgerMetrics {
+  readonly registry = new Registry();
+
+  readonly journalHead = new Gauge({
+    name: 'ledger_journal_head_position',
+    help: 'Last global position this process has seen committed',
+    registers: [this.registry],
+  });
+  readonly appendedEvents = new Counter({
+    name: 'ledger_journal_appended_events_total',
+    help: 'Events this process appended to the journal',
+    registers: [this.registry],
+  });
+  readonly groupCommitSize = new Histogram({
+    name: 'ledger_journal_group_commit_events',
+    help: 'Events written per group commit',
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'ledger_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordCommit(head: number, events: number): void {
+    this.journalHead.set(head);
+    this.appendedEvents.inc(events);
+    this.groupCommitSize.observe(events);
+  }
+}

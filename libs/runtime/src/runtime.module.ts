@@ -1,0 +1,83 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Journal, JournalOptions, openJournal } from '@ledger/store';
+import { CommandLoop } from './commands/command-loop';
+import type { LedgerConfig } from './config/ledger-config';
+import type { Logger } from './logging/logger';
+import { loadRulebooks, Rulebooks } from './rulebook/rulebook';
+import { LedgerMetrics } from './metrics/ledger-metrics';
+import { connectRedis, Redis } from './redis/redis-connection';
+import { EVENT_STORE, JOURNAL, LEDGER_CONFIG, LOGGER, REDIS } from './runtime.tokens';
+import { EventDataValidator } from './schemas/event-data-validator';
+
+export interface RuntimeOptions {
+  config: LedgerConfig;
+  logger: Logger;
+  /** Test seams: a PGlite snapshot to start from, an injected clock. */
+  journal?: Partial<JournalOptions>;
+}
+
+/** Closes the journal and Redis once the HTTP server has stopped and in-flight work is done. */
+class ConnectionsCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(JOURNAL) private readonly journal: Journal,
+    @Inject(REDIS) private readonly redis: Redis | null,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.journal.close();
+    this.redis?.disconnect();
+  }
+}
+
+/**
+ * What the API and the worker both run on: configuration, logging, the journal (migrated at start-up),
+ * the rulebooks, event schemas and the command loop. Both apps are thin shells over this module.
+ */
+@Global()
+@Module({})
+export class RuntimeModule {
+  static forRoot(options: RuntimeOptions): DynamicModule {
+    const { config, logger } = options;
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        LedgerMetrics,
+        {
+          provide: REDIS,
+          useFactory: () => connectRedis(config.redisUrl, (error) => logger.warn({ err: error }, 'redis connection error')),
+        },
+        {
+          provide: JOURNAL,
+          inject: [LedgerMetrics],
+          useFactory: async (metrics: LedgerMetrics): Promise<Journal> => {
+            const journal = await openJournal({
+              databaseUrl: config.databaseUrl,
+              migrationDatabaseUrl: config.migrationDatabaseUrl,
+              dataDir: config.dataDir,
+              onMigrationApplied: (migration) =>
+                logger.info({ migration: `${migration.version}_${migration.name}` }, 'applied migration'),
+              onBackgroundError: (error) => logger.warn({ err: error }, 'database connection error'),
+              onCommitted: (head, events) => metrics.recordCommit(head, events),
+              ...options.journal,
+            });
+            logger.info({ journal: journal.location }, `journal open: ${journal.location}`);
+            return journal;
+          },
+        },
+        { provide: EVENT_STORE, useFactory: (journal: Journal) => journal.store, inject: [JOURNAL] },
+        { provide: Rulebooks, useFactory: () => new Rulebooks(loadRulebooks()) },
+        EventDataValidator,
+        {
+          provide: CommandLoop,
+          useFactory: (journal: Journal, rulebooks: Rulebooks, validator: EventDataValidator) =>
+            new CommandLoop(journal.store, rulebooks, validator),
+          inject: [JOURNAL, Rulebooks, EventDataValidator],
+        },
+        ConnectionsCloser,
+      ],
+      exports: [LEDGER_CONFIG, LOGGER, LedgerMetrics, REDIS, JOURNAL, EVENT_STORE, Rulebooks, EventDataValidator, CommandLoop],
+    };
+  }
+}

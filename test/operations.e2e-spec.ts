@@ -1,0 +1,62 @@
+import { LedgerUnderTest } from './support/ledger-under-test';
+import { testBackend } from './support/test-backend';
+
+describe('operations endpoints', () => {
+  let ledger: LedgerUnderTest;
+
+  beforeAll(async () => {
+    ledger = await LedgerUnderTest.start();
+  });
+
+  afterAll(async () => {
+    await ledger.stop();
+  });
+
+  it('reports liveness and readiness without a key, with the journal backend and Redis when configured', async () => {
+    const live = await ledger.get('/health/live', { token: null });
+    const ready = await ledger.get('/health/ready', { token: null });
+
+    expect(live.body).toEqual({ status: 'ok' });
+    expect(ready.status).toBe(200);
+    expect(ready.body.info.journal).toMatchObject({ status: 'up', backend: testBackend() });
+    expect(ready.body.info.redis).toMatchObject({ status: 'up', configured: testBackend() === 'postgres' });
+  });
+
+  it('serves Prometheus metrics that count appends', async () => {
+    await ledger.post('/v1/organizations', { name: 'Counted' });
+
+    const metrics = await ledger.get('/metrics', { token: null });
+
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.text).toMatch(/ledger_journal_appended_events_total \d+/);
+    expect(metrics.text).toContain('ledger_http_request_duration_seconds_bucket');
+  });
+
+  it('describes every route in the OpenAPI document', async () => {
+    const document = await ledger.get('/docs-json', { token: null });
+    const routes = Object.entries(document.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+
+    expect(routes.sort()).toEqual(
+      [
+        'DELETE /v1/principals/{id}/keys/{keyId}',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /metrics',
+        'GET /v1/events',
+        'GET /v1/organizations',
+        'GET /v1/organizations/{id}',
+        'GET /v1/principals',
+        'GET /v1/principals/{id}',
+        'GET /v1/streams/{streamId}/events',
+        'POST /v1/events',
+        'POST /v1/organizations',
+        'POST /v1/principals',
+        'POST /v1/principals/{id}/keys',
+        'POST /v1/principals/{id}/role',
+      ].sort(),
+    );
+    expect((await ledger.get('/docs', { token: null })).status).toBe(200);
+  });
+});

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createLogger, loadConfig, LedgerConfig } from '@ledger/runtime';
+import type { JournalOptions } from '@ledger/store';
+import { createLedgerApp } from '../../apps/ledger/src/ledger-app';
+import { createTestDatabase, TestDatabase, testBackend } from './test-backend';
+
+export interface HttpAnswer<TBody = any> {
+  status: number;
+  headers: Headers;
+  body: TBody;
+  text: string;
+}
+
+export interface RequestOptions {
+  token?: string | null;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON; a string or Buffer as is. */
+  body?: unknown;
+  contentType?: string;
+}
+
+/**
+ * The ledger, started over HTTP on a free port against a fresh database of the suite's backend
+ * (PGlite in memory under `npm test`; PostgreSQL and Redis under `npm run test:services`).
+ */
+export class LedgerUnderTest {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly url: string,
+    readonly adminToken: string,
+    readonly database: TestDatabase,
+  ) {}
+
+  static async start(
+    options: { env?: Record<string, string>; journal?: Partial<JournalOptions>; database?: TestDatabase } = {},
+  ): Promise<LedgerUnderTest> {
+    const database = options.database ?? (await createTestDatabase());
+    const adminToken = options.env?.LEDGER_BOOTSTRAP_TOKEN ?? `test-admin-${randomBytes(16).toString('hex')}`;
+    const config: LedgerConfig = loadConfig({
+      LEDGER_BOOTSTRAP_TOKEN: adminToken,
+      LOG_LEVEL: process.env.LEDGER_TEST_LOG_LEVEL ?? 'silent',
+      ...(testBackend() === 'postgres' && {
+        DATABASE_URL: database.journalOptions.databaseUrl as string,
+        REDIS_URL: process.env.REDIS_URL as string,
+      }),
+      ...options.env,
+    });
+    const app = await createLedgerApp({
+      config,
+      logger: createLogger(config.logLevel),
+      journal: { ...database.journalOptions, ...options.journal },
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.getHttpServer().address() as { port: number };
+    return new LedgerUnderTest(app, `http://127.0.0.1:${address.port}`, adminToken, database);
+  }
+
+  /** Stops the ledger; the database is dropped unless `keepDatabase` (to restart on it). */
+  async stop({ keepDatabase = false } = {}): Promise<void> {
+    await this.app.close();
+    if (!keepDatabase) await this.database.dispose();
+  }
+
+  async request<TBody = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpAnswer<TBody>> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? this.adminToken : options.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let body: string | Buffer | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+      headers['content-type'] = options.contentType ?? 'application/json';
+    }
+    const response = await fetch(`${this.url}${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed as TBody, text };
+  }
+
+  get(path: string, options?: RequestOptions) {
+    return this.request('GET', path, options);
+  }
+
+  post(path: string, body: unknown, options?: RequestOptions) {
+    return this.request('POST', path, { ...options, body });
+  }
+
+  /** The journal's head (from /health/ready), to prove a refused request wrote nothing. */
+  async head(): Promise<number> {
+    const answer = await this.get('/health/ready', { token: null });
+    return answer.body.info.journal.head;
+  }
+
+  /** Creates an organisation and a principal with that role; returns its id and token. */
+  async principal(
+    role: string,
+    extra: { organizationId?: string; publish?: { types: string[]; sources: string[] }; name?: string } = {},
+  ): Promise<{ id: string; token: string; keyId: string }> {
+    if (extra.organizationId) {
+      const exists = await this.get(`/v1/organizations/${extra.organizationId}`);
+      if (exists.status === 404) await this.post('/v1/organizations', { id: extra.organizationId, name: extra.organizationId });
+    }
+    const answer = await this.post('/v1/principals', { name: extra.name ?? `a ${role}`, role, ...extra });
+    if (answer.status !== 201) throw new Error(`could not create a ${role}: ${answer.text}`);
+    return { id: answer.body.id, token: answer.body.token, keyId: answer.body.keyId };
+  }
+}
