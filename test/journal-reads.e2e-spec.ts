@@ -10,14 +10,19 @@ describe('reading the journal', () => {
 
   beforeAll(async () => {
     ledger = await LedgerUnderTest.start();
-    gateway = await ledger.principal('publisher', { publish: { types: ['DataAccessed'], sources: [source] } });
+    gateway = await ledger.principal('publisher', {
+      publish: { types: ['DataAccessed'], sources: [source] },
+    });
   });
 
   afterAll(async () => {
     await ledger.stop();
   });
 
-  async function publish(datasetId: string, count = 1): Promise<{ id: string; globalPosition: number; leafHash: string }[]> {
+  async function publish(
+    datasetId: string,
+    count = 1,
+  ): Promise<{ id: string; globalPosition: number; leafHash: string }[]> {
     const events = Array.from({ length: count }, () => ({
       specversion: '1.0',
       id: randomUUID(),
@@ -53,7 +58,10 @@ describe('reading the journal', () => {
 
     const answer = await ledger.get('/v1/events?from=0&type=DataAccessed&streamId=usage-filter-a');
 
-    expect(answer.body.events.map((entry: { streamId: string }) => entry.streamId)).toEqual(['usage-filter-a', 'usage-filter-a']);
+    expect(answer.body.events.map((entry: { streamId: string }) => entry.streamId)).toEqual([
+      'usage-filter-a',
+      'usage-filter-a',
+    ]);
     expect(answer.body.next).toBeGreaterThan(last.globalPosition);
   });
 
@@ -93,21 +101,29 @@ describe('reading the journal', () => {
       await publish('own');
 
       const usage = await ledger.get('/v1/streams/usage-own/events', { token: gateway.token });
-      const other = await ledger.get('/v1/streams/principal-bootstrap-admin/events', { token: gateway.token });
+      const other = await ledger.get('/v1/streams/principal-bootstrap-admin/events', {
+        token: gateway.token,
+      });
       const all = await ledger.get('/v1/events?from=0&limit=1000', { token: gateway.token });
 
       expect(usage.status).toBe(200);
       expect(other.status).toBe(403);
-      const streams = new Set(all.body.events.map((entry: { streamId: string }) => entry.streamId.split('-')[0]));
+      const streams = new Set(
+        all.body.events.map((entry: { streamId: string }) => entry.streamId.split('-')[0]),
+      );
       expect([...streams].sort()).toEqual(expect.arrayContaining(['usage']));
       expect(streams.has('organization')).toBe(false);
-      expect([...streams].every((category) => ['usage', 'dataset', 'principal'].includes(category as string))).toBe(true);
+      expect(
+        [...streams].every((category) => ['usage', 'dataset', 'principal'].includes(category as string)),
+      ).toBe(true);
     });
 
     it('lets a data user read its own principal stream only, and refuses the usage streams', async () => {
       const user = await ledger.principal('data_user');
 
-      expect((await ledger.get(`/v1/streams/principal-${user.id}/events`, { token: user.token })).status).toBe(200);
+      expect(
+        (await ledger.get(`/v1/streams/principal-${user.id}/events`, { token: user.token })).status,
+      ).toBe(200);
       expect((await ledger.get('/v1/streams/usage-own/events', { token: user.token })).status).toBe(403);
       expect((await ledger.get('/v1/events?streamId=usage-own', { token: user.token })).status).toBe(403);
       const all = await ledger.get('/v1/events?from=0&limit=1000', { token: user.token });
@@ -134,13 +150,19 @@ describe('reading the journal', () => {
       firstTail.close();
 
       const more = await publish('tail', 2);
-      const resumed = await openTail('/v1/events?streamId=usage-tail', { 'last-event-id': String(received[2].id) });
+      const resumed = await openTail('/v1/events?streamId=usage-tail', {
+        'last-event-id': String(received[2].id),
+      });
       const afterResume = await resumed.take(3);
       resumed.close();
 
-      expect(received.map((message) => message.id)).toEqual([before, published[0], published[1]].map((e) => e.globalPosition));
+      expect(received.map((message) => message.id)).toEqual(
+        [before, published[0], published[1]].map((e) => e.globalPosition),
+      );
       expect(received.every((message) => message.event === 'DataAccessed')).toBe(true);
-      expect(afterResume.map((message) => message.id)).toEqual([published[2], ...more].map((e) => e.globalPosition));
+      expect(afterResume.map((message) => message.id)).toEqual(
+        [published[2], ...more].map((e) => e.globalPosition),
+      );
       expect(leafHashOf(JSON.parse(afterResume[0].data))).toBe(published[2].leafHash);
     });
   });
@@ -174,7 +196,8 @@ describe('reading the journal', () => {
               .filter((line) => !line.startsWith(':'))
               .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]),
           );
-          if (fields.id !== undefined) messages.push({ id: Number(fields.id), event: fields.event, data: fields.data });
+          if (fields.id !== undefined)
+            messages.push({ id: Number(fields.id), event: fields.event, data: fields.data });
         }
         return messages;
       },

@@ -34,8 +34,8 @@ describe('operations endpoints', () => {
 
   it('describes every route in the OpenAPI document', async () => {
     const document = await ledger.get('/docs-json', { token: null });
-    const routes = Object.entries(document.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
-      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    const routes = Object.entries(document.body.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
 
     expect(routes.sort()).toEqual(

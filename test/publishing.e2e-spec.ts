@@ -12,7 +12,9 @@ describe('publishing CloudEvents', () => {
 
   beforeAll(async () => {
     ledger = await LedgerUnderTest.start();
-    gateway = await ledger.principal('publisher', { publish: { types: ['DataAccessed'], sources: [source] } });
+    gateway = await ledger.principal('publisher', {
+      publish: { types: ['DataAccessed'], sources: [source] },
+    });
   });
 
   afterAll(async () => {
@@ -28,7 +30,14 @@ describe('publishing CloudEvents', () => {
   });
 
   function anEvent(attributes: Record<string, unknown> = {}): CloudEvent<Record<string, unknown>> {
-    return new CloudEvent({ id: randomUUID(), source, type: 'DataAccessed', subject: 'usage-ds-1', data: access(), ...attributes });
+    return new CloudEvent({
+      id: randomUUID(),
+      source,
+      type: 'DataAccessed',
+      subject: 'usage-ds-1',
+      data: access(),
+      ...attributes,
+    });
   }
 
   async function send(message: { headers: Record<string, unknown>; body: unknown }, token = gateway.token) {
@@ -56,7 +65,13 @@ describe('publishing CloudEvents', () => {
 
       expect(answer.status).toBe(201);
       expect(answer.body.events).toEqual([
-        { id: event.id, streamId: 'usage-structured', streamVersion: 0, globalPosition: expect.any(Number), leafHash: expect.any(String) },
+        {
+          id: event.id,
+          streamId: 'usage-structured',
+          streamVersion: 0,
+          globalPosition: expect.any(Number),
+          leafHash: expect.any(String),
+        },
       ]);
       const stream = await ledger.get('/v1/streams/usage-structured/events');
       const [entry] = stream.body.events;
@@ -66,7 +81,10 @@ describe('publishing CloudEvents', () => {
         source,
         occurredAt: new Date(event.time as string).toISOString(),
         data: access({ datasetId: 'structured' }),
-        metadata: { actor: { id: gateway.id, role: 'publisher' }, legalBasis: { rulebook: expect.any(String), article: expect.any(String) } },
+        metadata: {
+          actor: { id: gateway.id, role: 'publisher' },
+          legalBasis: { rulebook: expect.any(String), article: expect.any(String) },
+        },
       });
       expect(leafHashOf(entry)).toBe(answer.body.events[0].leafHash);
     });
@@ -95,28 +113,54 @@ describe('publishing CloudEvents', () => {
 
     it('refuses a wrong expected version with the actual version, null for an absent stream', async () => {
       const absent = await send(
-        HTTP.structured(anEvent({ subject: 'usage-absent', data: access({ datasetId: 'absent' }), expectedversion: 3 })),
+        HTTP.structured(
+          anEvent({ subject: 'usage-absent', data: access({ datasetId: 'absent' }), expectedversion: 3 }),
+        ),
       );
-      await send(HTTP.structured(anEvent({ subject: 'usage-present', data: access({ datasetId: 'present' }) })));
+      await send(
+        HTTP.structured(anEvent({ subject: 'usage-present', data: access({ datasetId: 'present' }) })),
+      );
       const present = await send(
-        HTTP.structured(anEvent({ subject: 'usage-present', data: access({ datasetId: 'present' }), expectedversion: 'no_stream' })),
+        HTTP.structured(
+          anEvent({
+            subject: 'usage-present',
+            data: access({ datasetId: 'present' }),
+            expectedversion: 'no_stream',
+          }),
+        ),
       );
 
       expect(absent.status).toBe(409);
-      expect(absent.body).toMatchObject({ code: 'WrongExpectedVersion', expectedVersion: 3, actualVersion: null });
+      expect(absent.body).toMatchObject({
+        code: 'WrongExpectedVersion',
+        expectedVersion: 3,
+        actualVersion: null,
+      });
       expect(present.status).toBe(409);
-      expect(present.body).toMatchObject({ code: 'WrongExpectedVersion', expectedVersion: 'no_stream', actualVersion: 0 });
+      expect(present.body).toMatchObject({
+        code: 'WrongExpectedVersion',
+        expectedVersion: 'no_stream',
+        actualVersion: 0,
+      });
     });
   });
 
   describe('in binary mode', () => {
     it('records the event from ce-* headers with the data as the body', async () => {
-      const event = anEvent({ subject: 'usage-binary', data: access({ datasetId: 'binary' }), expectedversion: 'no_stream' });
+      const event = anEvent({
+        subject: 'usage-binary',
+        data: access({ datasetId: 'binary' }),
+        expectedversion: 'no_stream',
+      });
 
       const answer = await send(HTTP.binary(event));
 
       expect(answer.status).toBe(201);
-      expect(answer.body.events[0]).toMatchObject({ id: event.id, streamId: 'usage-binary', streamVersion: 0 });
+      expect(answer.body.events[0]).toMatchObject({
+        id: event.id,
+        streamId: 'usage-binary',
+        streamVersion: 0,
+      });
     });
 
     it('percent-decodes header values', async () => {
@@ -141,7 +185,18 @@ describe('publishing CloudEvents', () => {
       // fetch folds repeated headers into one; node:http sends them as they are.
       const answer = await rawPost(`${ledger.url}/v1/events`, JSON.stringify(access()), [
         ...['authorization', `Bearer ${gateway.token}`, 'content-type', 'application/json'],
-        ...['ce-specversion', '1.0', 'ce-id', randomUUID(), 'ce-id', randomUUID(), 'ce-source', source, 'ce-type', 'DataAccessed'],
+        ...[
+          'ce-specversion',
+          '1.0',
+          'ce-id',
+          randomUUID(),
+          'ce-id',
+          randomUUID(),
+          'ce-source',
+          source,
+          'ce-type',
+          'DataAccessed',
+        ],
       ]);
 
       expect(answer.status).toBe(400);
@@ -152,7 +207,11 @@ describe('publishing CloudEvents', () => {
   describe('in batch mode', () => {
     it('records every event atomically, checking several events of one stream in order', async () => {
       const events = [
-        anEvent({ subject: 'usage-batch', data: access({ datasetId: 'batch' }), expectedversion: 'no_stream' }),
+        anEvent({
+          subject: 'usage-batch',
+          data: access({ datasetId: 'batch' }),
+          expectedversion: 'no_stream',
+        }),
         anEvent({ subject: 'usage-batch', data: access({ datasetId: 'batch' }), expectedversion: 0 }),
         anEvent({ subject: 'usage-batch-2', data: access({ datasetId: 'batch-2' }) }),
       ];
@@ -160,24 +219,32 @@ describe('publishing CloudEvents', () => {
       const answer = await sendBatch(events);
 
       expect(answer.status).toBe(201);
-      expect(answer.body.events.map((e: { streamId: string; streamVersion: number }) => `${e.streamId}@${e.streamVersion}`)).toEqual([
-        'usage-batch@0',
-        'usage-batch@1',
-        'usage-batch-2@0',
-      ]);
+      expect(
+        answer.body.events.map(
+          (e: { streamId: string; streamVersion: number }) => `${e.streamId}@${e.streamVersion}`,
+        ),
+      ).toEqual(['usage-batch@0', 'usage-batch@1', 'usage-batch-2@0']);
     });
 
     it('records nothing when one event is refused', async () => {
       const head = await ledger.head();
       const events = [
         anEvent({ subject: 'usage-all-or-nothing', data: access({ datasetId: 'all-or-nothing' }) }),
-        anEvent({ subject: 'usage-all-or-nothing', data: access({ datasetId: 'all-or-nothing' }), expectedversion: 7 }),
+        anEvent({
+          subject: 'usage-all-or-nothing',
+          data: access({ datasetId: 'all-or-nothing' }),
+          expectedversion: 7,
+        }),
       ];
 
       const answer = await sendBatch(events);
 
       expect(answer.status).toBe(409);
-      expect(answer.body).toMatchObject({ code: 'WrongExpectedVersion', streamId: 'usage-all-or-nothing', actualVersion: 0 });
+      expect(answer.body).toMatchObject({
+        code: 'WrongExpectedVersion',
+        streamId: 'usage-all-or-nothing',
+        actualVersion: 0,
+      });
       expect(await ledger.head()).toBe(head);
       expect((await ledger.get('/v1/streams/usage-all-or-nothing/events')).status).toBe(404);
     });
@@ -196,7 +263,12 @@ describe('publishing CloudEvents', () => {
       ['an administrative type', { type: 'PrincipalCreated' }, 400, 'AdministrativeEventType'],
       ['a source outside the key’s scope', { source: 'urn:somewhere-else' }, 403, 'PublishScopeViolation'],
       ['a subject that is not the data’s stream', { subject: 'usage-other' }, 400, 'SubjectMismatch'],
-      ['data outside the schema', { data: access({ recordCount: -1, secret: true }) }, 400, 'InvalidEventData'],
+      [
+        'data outside the schema',
+        { data: access({ recordCount: -1, secret: true }) },
+        400,
+        'InvalidEventData',
+      ],
       ['an unknown attribute', { color: 'blue' }, 400, 'InvalidCloudEvent'],
       ['a time that is not a time', { time: '2026-02-30T00:00:00Z' }, 400, 'InvalidCloudEvent'],
     ])('refuses %s and writes nothing', async (_, attributes, status, code) => {
@@ -243,10 +315,17 @@ describe('publishing CloudEvents', () => {
     it('refuses other content types with 415, oversized bodies with 413, non-publishers with 403', async () => {
       const supervisor = await ledger.principal('supervisor');
 
-      const text = await ledger.request('POST', '/v1/events', { token: gateway.token, body: 'hello', contentType: 'text/plain' });
+      const text = await ledger.request('POST', '/v1/events', {
+        token: gateway.token,
+        body: 'hello',
+        contentType: 'text/plain',
+      });
       const huge = await ledger.request('POST', '/v1/events', {
         token: gateway.token,
-        body: JSON.stringify({ ...anEvent().toJSON(), data: access({ fields: ['x'.repeat(2 * 1024 * 1024)] }) }),
+        body: JSON.stringify({
+          ...anEvent().toJSON(),
+          data: access({ fields: ['x'.repeat(2 * 1024 * 1024)] }),
+        }),
         contentType: 'application/cloudevents+json',
       });
       const notPublisher = await send(HTTP.structured(anEvent()), supervisor.token);
@@ -257,7 +336,9 @@ describe('publishing CloudEvents', () => {
     });
 
     it('refuses a type the key may not publish', async () => {
-      const other = await ledger.principal('publisher', { publish: { types: ['DataAccessed'], sources: ['urn:other'] } });
+      const other = await ledger.principal('publisher', {
+        publish: { types: ['DataAccessed'], sources: ['urn:other'] },
+      });
 
       const answer = await send(HTTP.structured(anEvent()), other.token);
 
@@ -276,12 +357,16 @@ function leafHashOf(entry: unknown): string {
 function rawPost(url: string, body: string, rawHeaders: string[]): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     // Headers given as a raw list are sent exactly so: nothing adds Host.
-    const outgoing = request(url, { method: 'POST', headers: ['host', new URL(url).host, ...rawHeaders] }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
-    });
+    const outgoing = request(
+      url,
+      { method: 'POST', headers: ['host', new URL(url).host, ...rawHeaders] },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+      },
+    );
     outgoing.on('error', reject);
     outgoing.end(body);
   });

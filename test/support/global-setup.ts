@@ -22,14 +22,20 @@ export default async function globalSetup(): Promise<void> {
   }
   const { DATABASE_URL, REDIS_URL } = process.env;
   if (!DATABASE_URL || !REDIS_URL) {
-    throw new Error('npm run test:services needs DATABASE_URL and REDIS_URL (see README, "Tests"); .ci/run sets both');
+    throw new Error(
+      'npm run test:services needs DATABASE_URL and REDIS_URL (see README, "Tests"); .ci/run sets both',
+    );
   }
   const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 5_000 });
   await client.connect().catch((error: Error) => {
     throw new Error(`PostgreSQL at DATABASE_URL is not reachable: ${error.message}`);
   });
   await client.end();
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   try {
     await redis.connect();
     await redis.ping();

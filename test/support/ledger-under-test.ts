@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, loadConfig, LedgerConfig } from '@ledger/runtime';
 import type { JournalOptions } from '@ledger/store';
 import { createLedgerApp } from '../../apps/ledger/src/ledger-app';
-import { createTestDatabase, TestDatabase, testBackend } from './test-backend';
+import { createTestDatabase, TestDatabase } from './test-backend';
 
 export interface HttpAnswer<TBody = any> {
   status: number;
@@ -33,17 +33,28 @@ export class LedgerUnderTest {
   ) {}
 
   static async start(
-    options: { env?: Record<string, string>; journal?: Partial<JournalOptions>; database?: TestDatabase } = {},
+    options: {
+      env?: Record<string, string>;
+      journal?: Partial<JournalOptions>;
+      database?: TestDatabase;
+      /** null: start without LEDGER_BOOTSTRAP_TOKEN, as `npm start` on a fresh machine does. */
+      bootstrapToken?: string | null;
+    } = {},
   ): Promise<LedgerUnderTest> {
     const database = options.database ?? (await createTestDatabase());
-    const adminToken = options.env?.LEDGER_BOOTSTRAP_TOKEN ?? `test-admin-${randomBytes(16).toString('hex')}`;
+    const adminToken =
+      options.bootstrapToken === undefined
+        ? `test-admin-${randomBytes(16).toString('hex')}`
+        : options.bootstrapToken;
+    const databaseUrl = database.journalOptions.databaseUrl;
     const config: LedgerConfig = loadConfig({
-      LEDGER_BOOTSTRAP_TOKEN: adminToken,
+      ...(adminToken !== null && { LEDGER_BOOTSTRAP_TOKEN: adminToken }),
       LOG_LEVEL: process.env.LEDGER_TEST_LOG_LEVEL ?? 'silent',
-      ...(testBackend() === 'postgres' && {
-        DATABASE_URL: database.journalOptions.databaseUrl as string,
+      ...(databaseUrl !== undefined && {
+        DATABASE_URL: databaseUrl,
         REDIS_URL: process.env.REDIS_URL as string,
       }),
+      ...(databaseUrl === undefined && { LEDGER_DATA_DIR: database.journalOptions.dataDir }),
       ...options.env,
     });
     const app = await createLedgerApp({
@@ -53,7 +64,7 @@ export class LedgerUnderTest {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
-    return new LedgerUnderTest(app, `http://127.0.0.1:${address.port}`, adminToken, database);
+    return new LedgerUnderTest(app, `http://127.0.0.1:${address.port}`, adminToken ?? '', database);
   }
 
   /** Stops the ledger; the database is dropped unless `keepDatabase` (to restart on it). */
@@ -62,19 +73,27 @@ export class LedgerUnderTest {
     if (!keepDatabase) await this.database.dispose();
   }
 
-  async request<TBody = any>(method: string, path: string, options: RequestOptions = {}): Promise<HttpAnswer<TBody>> {
+  async request<TBody = any>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<HttpAnswer<TBody>> {
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? this.adminToken : options.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
     let body: string | Buffer | undefined;
     if (options.body !== undefined) {
-      body = typeof options.body === 'string' || Buffer.isBuffer(options.body) ? options.body : JSON.stringify(options.body);
+      body =
+        typeof options.body === 'string' || Buffer.isBuffer(options.body)
+          ? options.body
+          : JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
     const response = await fetch(`${this.url}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0) parsed = JSON.parse(text);
+    if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0)
+      parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as TBody, text };
   }
 
@@ -99,7 +118,8 @@ export class LedgerUnderTest {
   ): Promise<{ id: string; token: string; keyId: string }> {
     if (extra.organizationId) {
       const exists = await this.get(`/v1/organizations/${extra.organizationId}`);
-      if (exists.status === 404) await this.post('/v1/organizations', { id: extra.organizationId, name: extra.organizationId });
+      if (exists.status === 404)
+        await this.post('/v1/organizations', { id: extra.organizationId, name: extra.organizationId });
     }
     const answer = await this.post('/v1/principals', { name: extra.name ?? `a ${role}`, role, ...extra });
     if (answer.status !== 201) throw new Error(`could not create a ${role}: ${answer.text}`);

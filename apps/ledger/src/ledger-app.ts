@@ -61,7 +61,11 @@ function registerStrictJsonParsers(fastify: FastifyInstance): void {
 function recordRequestMetrics(fastify: FastifyInstance, metrics: LedgerMetrics): void {
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
   });

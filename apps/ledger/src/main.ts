@@ -12,7 +12,10 @@ async function main(): Promise<void> {
   }
   const app = await createLedgerApp({ config, logger });
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ port: config.port }, `Open Data Ledger listening on http://localhost:${config.port} (API docs at /docs)`);
+  logger.info(
+    { port: config.port },
+    `Open Data Ledger listening on http://localhost:${config.port} (API docs at /docs)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -110,7 +110,10 @@ export const EVENT_CATALOGUE = {
 export type EventType = keyof typeof EVENT_CATALOGUE;
 
 /** The stream a published event belongs in, from its type and data; undefined when its type is not publishable. */
-export function publishedStreamOf(type: EventType, data: Readonly<Record<string, unknown>>): string | undefined {
+export function publishedStreamOf(
+  type: EventType,
+  data: Readonly<Record<string, unknown>>,
+): string | undefined {
   const description: EventTypeDescription = EVENT_CATALOGUE[type];
   if (!description.publishable || description.streamKey === undefined) return undefined;
   return `${description.streamCategory}-${String(data[description.streamKey])}`;
@@ -125,6 +128,6 @@ export function describeEventType(type: EventType): EventTypeDescription {
 }
 
 /** The types other services may publish through `POST /v1/events`. */
-export const PUBLISHABLE_EVENT_TYPES: readonly EventType[] = (Object.keys(EVENT_CATALOGUE) as EventType[]).filter(
-  (type) => EVENT_CATALOGUE[type].publishable,
-);
+export const PUBLISHABLE_EVENT_TYPES: readonly EventType[] = (
+  Object.keys(EVENT_CATALOGUE) as EventType[]
+).filter((type) => EVENT_CATALOGUE[type].publishable);

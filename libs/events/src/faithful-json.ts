@@ -9,7 +9,7 @@ export const MAX_JSON_DEPTH = 32;
 export class UnfaithfulJsonError extends Error {
   override readonly name = 'UnfaithfulJsonError';
   constructor(
-    /** JSON-pointer-like path of the offending value, e.g. `/data/fields/3`. */
+    /** JSON Pointer (RFC 6901) of the offending value, e.g. `/data/fields/3`. */
     readonly path: string,
     readonly reason: string,
   ) {
@@ -28,25 +28,33 @@ export function assertFaithfulJson(value: unknown, path = '', depth = 0): void {
     case 'number':
       if (!Number.isFinite(value)) throw new UnfaithfulJsonError(path, 'numbers must be finite');
       if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-        throw new UnfaithfulJsonError(path, 'integers must lie within ±(2^53−1); send larger ones as strings');
+        throw new UnfaithfulJsonError(
+          path,
+          'integers must lie within ±(2^53−1); send larger ones as strings',
+        );
       }
       return;
     case 'boolean':
       return;
     case 'object': {
       if (value === null) return;
-      if (depth >= MAX_JSON_DEPTH) throw new UnfaithfulJsonError(path, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
+      if (depth >= MAX_JSON_DEPTH)
+        throw new UnfaithfulJsonError(path, `nesting deeper than ${MAX_JSON_DEPTH} levels`);
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) assertFaithfulJson(value[i], `${path}/${i}`, depth + 1);
         return;
       }
       const prototype = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) {
-        throw new UnfaithfulJsonError(path, 'only plain objects, arrays, strings, numbers, booleans and null');
+        throw new UnfaithfulJsonError(
+          path,
+          'only plain objects, arrays, strings, numbers, booleans and null',
+        );
       }
       for (const key of Object.keys(value)) {
-        const keyPath = `${path}/${key}`;
-        if (key === '__proto__') throw new UnfaithfulJsonError(keyPath, 'the member name "__proto__" is not accepted');
+        const keyPath = `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        if (key === '__proto__')
+          throw new UnfaithfulJsonError(keyPath, 'the member name "__proto__" is not accepted');
         assertFaithfulString(key, keyPath);
         const member = (value as Record<string, unknown>)[key];
         if (member !== undefined) assertFaithfulJson(member, keyPath, depth + 1);
@@ -60,5 +68,6 @@ export function assertFaithfulJson(value: unknown, path = '', depth = 0): void {
 
 function assertFaithfulString(value: string, path: string): void {
   if (value.includes('\u0000')) throw new UnfaithfulJsonError(path, 'U+0000 is not accepted in strings');
-  if (LONE_SURROGATE.test(value)) throw new UnfaithfulJsonError(path, 'lone UTF-16 surrogates are not accepted');
+  if (LONE_SURROGATE.test(value))
+    throw new UnfaithfulJsonError(path, 'lone UTF-16 surrogates are not accepted');
 }

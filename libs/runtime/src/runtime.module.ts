@@ -46,7 +46,8 @@ export class RuntimeModule {
         LedgerMetrics,
         {
           provide: REDIS,
-          useFactory: () => connectRedis(config.redisUrl, (error) => logger.warn({ err: error }, 'redis connection error')),
+          useFactory: () =>
+            connectRedis(config.redisUrl, (error) => logger.warn({ err: error }, 'redis connection error')),
         },
         {
           provide: JOURNAL,
@@ -77,7 +78,17 @@ export class RuntimeModule {
         },
         ConnectionsCloser,
       ],
-      exports: [LEDGER_CONFIG, LOGGER, LedgerMetrics, REDIS, JOURNAL, EVENT_STORE, Rulebooks, EventDataValidator, CommandLoop],
+      exports: [
+        LEDGER_CONFIG,
+        LOGGER,
+        LedgerMetrics,
+        REDIS,
+        JOURNAL,
+        EVENT_STORE,
+        Rulebooks,
+        EventDataValidator,
+        CommandLoop,
+      ],
     };
   }
 }

@@ -66,7 +66,10 @@ export function planBatch(requests: PreparedAppend[][], context: LockedContext, 
     attempt.commitInto(versions, recorded);
     rows.push(...attempt.rows);
     nextPosition += attempt.rows.length;
-    outcomes.push({ ok: true, result: { events: attempt.results, alreadyRecorded: attempt.rows.length === 0 } });
+    outcomes.push({
+      ok: true,
+      result: { events: attempt.results, alreadyRecorded: attempt.rows.length === 0 },
+    });
   }
   return { rows, outcomes };
 }
@@ -86,6 +89,10 @@ class RequestAttempt {
   ) {}
 
   apply(append: PreparedAppend): void {
+    const repeated = append.events.find(
+      (event, index) => append.events.findIndex((e) => e.id === event.id) !== index,
+    );
+    if (repeated) throw new EventIdConflictError(repeated.id, 'the same id appears twice in one append');
     const earlier = append.events.map((event) => this.recordedEvent(event.id));
     const retried = earlier.filter((entry) => entry !== undefined);
     if (retried.length === append.events.length && retried.length > 0) {
@@ -98,7 +105,10 @@ class RequestAttempt {
     }
     if (retried.length > 0) {
       const first = append.events[earlier.findIndex((entry) => entry !== undefined)];
-      throw new EventIdConflictError(first.id, 'some events of this append were recorded before and others not');
+      throw new EventIdConflictError(
+        first.id,
+        'some events of this append were recorded before and others not',
+      );
     }
 
     const current = this.currentVersion(append.streamId);
@@ -119,7 +129,14 @@ class RequestAttempt {
         globalPosition,
         leafHash: leafHash.toString('base64'),
       };
-      this.rows.push({ globalPosition, event, streamVersion: version, recordedAt: this.recordedAt, canonical, leafHash });
+      this.rows.push({
+        globalPosition,
+        event,
+        streamVersion: version,
+        recordedAt: this.recordedAt,
+        canonical,
+        leafHash,
+      });
       this.recorded.set(event.id, { fingerprint: event.fingerprint, appended });
       this.results.push(appended);
     }

@@ -29,18 +29,21 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 
 export function prepareEvent(streamId: string, event: NewEvent): PreparedEvent {
-  if (!isValidStreamId(streamId)) throw new InvalidEventError(`invalid stream id ${JSON.stringify(streamId)}`);
+  if (!isValidStreamId(streamId))
+    throw new InvalidEventError(`invalid stream id ${JSON.stringify(streamId)}`);
   if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > 200) {
     throw new InvalidEventError('an event id is a string of 1 to 200 characters');
   }
-  if (!EVENT_TYPE.test(event.type)) throw new InvalidEventError(`invalid event type ${JSON.stringify(event.type)}`);
+  if (!EVENT_TYPE.test(event.type))
+    throw new InvalidEventError(`invalid event type ${JSON.stringify(event.type)}`);
   if (!Number.isSafeInteger(event.schemaVersion) || event.schemaVersion < 1) {
     throw new InvalidEventError('schemaVersion is an integer ≥ 1');
   }
-  if (event.occurredAt !== undefined && !TIMESTAMP.test(event.occurredAt)) {
-    throw new InvalidEventError('occurredAt is YYYY-MM-DDTHH:mm:ss.sssZ');
+  if (event.occurredAt !== undefined && !isCanonicalTimestamp(event.occurredAt)) {
+    throw new InvalidEventError('occurredAt is a real instant written YYYY-MM-DDTHH:mm:ss.sssZ');
   }
-  if (typeof event.source !== 'string' || event.source.length === 0) throw new InvalidEventError('source is required');
+  if (typeof event.source !== 'string' || event.source.length === 0)
+    throw new InvalidEventError('source is required');
   try {
     assertFaithfulJson(event.id, '/id');
     assertFaithfulJson(event.source, '/source');
@@ -95,6 +98,13 @@ export function encodeEntry(
   );
 }
 
+/** `YYYY-MM-DDTHH:mm:ss.sssZ` naming a real instant (no 30 February, no hour 25). */
+function isCanonicalTimestamp(value: string): boolean {
+  if (!TIMESTAMP.test(value)) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+}
+
 /** SHA-256(0x00 ‖ entry bytes): the RFC 9162 leaf hash. */
 export function leafHashOf(canonicalEntry: string): Buffer {
   return createHash('sha256').update(LEAF_PREFIX).update(canonicalEntry, 'utf8').digest();
@@ -106,8 +116,14 @@ function fingerprintOf(event: NewEvent, streamId: string, dataJson: string): str
   // Members are joined with U+0000, which none of them can contain (assertFaithfulJson refuses it).
   const material =
     event.fingerprintMaterial ??
-    [event.type, streamId, event.source, event.occurredAt ?? '', event.schemaVersion, event.metadata.actor.id, dataJson].join(
-      '\u0000',
-    );
+    [
+      event.type,
+      streamId,
+      event.source,
+      event.occurredAt ?? '',
+      event.schemaVersion,
+      event.metadata.actor.id,
+      dataJson,
+    ].join('\u0000');
   return createHash('sha256').update(material, 'utf8').digest('hex');
 }

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { aNewEvent, someNewEvents } from '../../../test/builders/events';
-import { createTestDatabase, openTestJournal, testBackend, withClient } from '../../../test/support/test-backend';
+import {
+  createTestDatabase,
+  openTestJournal,
+  testBackend,
+  withClient,
+} from '../../../test/support/test-backend';
 import { openJournal, Journal } from './open-journal';
 import type { EventStore, StoredEntry } from './event-store.port';
 import { EventIdConflictError, WrongExpectedVersionError } from './journal-errors';
@@ -41,7 +46,12 @@ describe(`journal contract on ${testBackend()}`, () => {
       const seen: StoredEntry[] = [];
       const abort = new AbortController();
       const following = (async () => {
-        for await (const entry of store.follow({ fromPosition: 0, signal: abort.signal, batchSize: 37, pollIntervalMs: 50 })) {
+        for await (const entry of store.follow({
+          fromPosition: 0,
+          signal: abort.signal,
+          batchSize: 37,
+          pollIntervalMs: 50,
+        })) {
           seen.push(entry);
         }
       })();
@@ -77,7 +87,11 @@ describe(`journal contract on ${testBackend()}`, () => {
     it('a follower that waits for new events is woken by an append, long before its poll interval', async () => {
       const abort = new AbortController();
       const first = (async () => {
-        for await (const entry of store.follow({ fromPosition: 0, signal: abort.signal, pollIntervalMs: 60_000 })) {
+        for await (const entry of store.follow({
+          fromPosition: 0,
+          signal: abort.signal,
+          pollIntervalMs: 60_000,
+        })) {
           return entry;
         }
       })();
@@ -104,9 +118,15 @@ describe(`journal contract on ${testBackend()}`, () => {
     });
 
     it('no_stream accepts only a stream that does not exist yet', async () => {
-      await expect(store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'no_stream' })).resolves.toBeDefined();
+      await expect(
+        store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'no_stream' }),
+      ).resolves.toBeDefined();
 
-      await expectWrongVersion(store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'no_stream' }), 'no_stream', 0);
+      await expectWrongVersion(
+        store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'no_stream' }),
+        'no_stream',
+        0,
+      );
     });
 
     it('stream_exists accepts only a stream with events', async () => {
@@ -117,12 +137,18 @@ describe(`journal contract on ${testBackend()}`, () => {
       );
       await store.append('usage-ds1', [aNewEvent()]);
 
-      await expect(store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'stream_exists' })).resolves.toBeDefined();
+      await expect(
+        store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'stream_exists' }),
+      ).resolves.toBeDefined();
     });
 
     it('any accepts the stream in whatever state', async () => {
-      await expect(store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'any' })).resolves.toBeDefined();
-      await expect(store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'any' })).resolves.toBeDefined();
+      await expect(
+        store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'any' }),
+      ).resolves.toBeDefined();
+      await expect(
+        store.append('usage-ds1', [aNewEvent()], { expectedVersion: 'any' }),
+      ).resolves.toBeDefined();
     });
 
     it('of two racing appends with the same expected version, one wins and the loser learns the actual version', async () => {
@@ -131,7 +157,9 @@ describe(`journal contract on ${testBackend()}`, () => {
       const other = racers[0]?.store ?? store;
 
       const outcomes = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => (i % 2 ? other : store).append('usage-race', [aNewEvent()], { expectedVersion: 0 })),
+        Array.from({ length: 8 }, (_, i) =>
+          (i % 2 ? other : store).append('usage-race', [aNewEvent()], { expectedVersion: 0 }),
+        ),
       );
       await Promise.all(racers.map((j) => j.close()));
 
@@ -209,27 +237,31 @@ describe(`journal contract on ${testBackend()}`, () => {
   });
 
   describe('immutability', () => {
-    it.each(['UPDATE ledger.events SET type = $$Forged$$', 'DELETE FROM ledger.events', 'TRUNCATE ledger.events'])(
-      'the service role cannot run %s',
-      async (statement) => {
-        await store.append('usage-ds1', [aNewEvent()]);
+    it.each([
+      'UPDATE ledger.events SET type = $$Forged$$',
+      'DELETE FROM ledger.events',
+      'TRUNCATE ledger.events',
+    ])('the service role cannot run %s', async (statement) => {
+      await store.append('usage-ds1', [aNewEvent()]);
 
-        await expect(journal.database.exec(statement)).rejects.toThrow(/permission denied/);
+      await expect(journal.database.exec(statement)).rejects.toThrow(/permission denied/);
 
-        expect((await store.readAll({ fromPosition: 0, limit: 10 })).map((e) => e.type)).toEqual(['DataAccessed']);
-      },
-    );
+      expect((await store.readAll({ fromPosition: 0, limit: 10 })).map((e) => e.type)).toEqual([
+        'DataAccessed',
+      ]);
+    });
 
-    it.each(['UPDATE ledger.events SET type = $$Forged$$', 'DELETE FROM ledger.events', 'TRUNCATE ledger.events'])(
-      'even the owner is refused %s by the journal triggers',
-      async (statement) => {
-        await store.append('usage-ds1', [aNewEvent()]);
+    it.each([
+      'UPDATE ledger.events SET type = $$Forged$$',
+      'DELETE FROM ledger.events',
+      'TRUNCATE ledger.events',
+    ])('even the owner is refused %s by the journal triggers', async (statement) => {
+      await store.append('usage-ds1', [aNewEvent()]);
 
-        await expect(asOwner(journal, statement)).rejects.toThrow(/append-only/);
+      await expect(asOwner(journal, statement)).rejects.toThrow(/append-only/);
 
-        expect(await store.head()).toBe(0);
-      },
-    );
+      expect(await store.head()).toBe(0);
+    });
   });
 
   describe('canonical entries', () => {
@@ -255,7 +287,10 @@ describe(`journal contract on ${testBackend()}`, () => {
       expect(stored.leafHash).toBe(appended.leafHash);
       expect(fromStream).toEqual(stored);
       expect(stored.leafHash).toBe(
-        createHash('sha256').update(Buffer.from([0])).update(Buffer.from(stored.canonical, 'utf8')).digest('base64'),
+        createHash('sha256')
+          .update(Buffer.from([0]))
+          .update(Buffer.from(stored.canonical, 'utf8'))
+          .digest('base64'),
       );
       expect(JSON.parse(stored.canonical)).toEqual({
         id: event.id,
@@ -300,7 +335,11 @@ describe(`journal contract on ${testBackend()}`, () => {
 
       expect(slice.version).toBe(2);
       expect(slice.entries.map((e) => e.streamVersion)).toEqual([1]);
-      expect(await store.readStream('usage-none')).toEqual({ streamId: 'usage-none', version: null, entries: [] });
+      expect(await store.readStream('usage-none')).toEqual({
+        streamId: 'usage-none',
+        version: null,
+        entries: [],
+      });
     });
 
     it('reads all from a position, filtered by type, stream and scope', async () => {
@@ -308,25 +347,45 @@ describe(`journal contract on ${testBackend()}`, () => {
       await store.append('usage_x-b', someNewEvents(1));
       await store.append('usagex-c', someNewEvents(1));
 
-      expect((await store.readAll({ fromPosition: 1, limit: 10 })).map((e) => e.globalPosition)).toEqual([1, 2, 3]);
-      expect((await store.readAll({ fromPosition: 0, limit: 10, toPosition: 1 })).map((e) => e.globalPosition)).toEqual([0, 1]);
-      expect((await store.readAll({ fromPosition: 0, limit: 10, streamId: 'usage_x-b' })).map((e) => e.globalPosition)).toEqual([2]);
+      expect((await store.readAll({ fromPosition: 1, limit: 10 })).map((e) => e.globalPosition)).toEqual([
+        1, 2, 3,
+      ]);
       expect(
-        (await store.readAll({ fromPosition: 0, limit: 10, scope: { categories: ['usage_x'], streamIds: [] } })).map(
-          (e) => e.streamId,
+        (await store.readAll({ fromPosition: 0, limit: 10, toPosition: 1 })).map((e) => e.globalPosition),
+      ).toEqual([0, 1]);
+      expect(
+        (await store.readAll({ fromPosition: 0, limit: 10, streamId: 'usage_x-b' })).map(
+          (e) => e.globalPosition,
         ),
+      ).toEqual([2]);
+      expect(
+        (
+          await store.readAll({
+            fromPosition: 0,
+            limit: 10,
+            scope: { categories: ['usage_x'], streamIds: [] },
+          })
+        ).map((e) => e.streamId),
       ).toEqual(['usage_x-b']);
       expect(
-        (await store.readAll({ fromPosition: 0, limit: 10, scope: { categories: [], streamIds: ['usagex-c'] } })).map(
-          (e) => e.streamId,
-        ),
+        (
+          await store.readAll({
+            fromPosition: 0,
+            limit: 10,
+            scope: { categories: [], streamIds: ['usagex-c'] },
+          })
+        ).map((e) => e.streamId),
       ).toEqual(['usagex-c']);
       expect(await store.readAll({ fromPosition: 0, limit: 10, types: ['ApiKeyIssued'] })).toEqual([]);
     });
   });
 });
 
-async function expectWrongVersion(append: Promise<unknown>, expectedVersion: unknown, actualVersion: number | null) {
+async function expectWrongVersion(
+  append: Promise<unknown>,
+  expectedVersion: unknown,
+  actualVersion: number | null,
+) {
   await expect(append).rejects.toBeInstanceOf(WrongExpectedVersionError);
   await expect(append).rejects.toMatchObject({ expectedVersion, actualVersion });
 }
@@ -339,11 +398,21 @@ function expectStreamVersionsContiguous(entries: StoredEntry[]): void {
   }
 }
 
-async function openMoreStores(journal: { testDatabase: { journalOptions: object } }, count: number): Promise<Journal[]> {
-  return Promise.all(Array.from({ length: count }, () => openJournal({ ...journal.testDatabase.journalOptions, dataDir: 'unused' })));
+async function openMoreStores(
+  journal: { testDatabase: { journalOptions: object } },
+  count: number,
+): Promise<Journal[]> {
+  return Promise.all(
+    Array.from({ length: count }, () =>
+      openJournal({ ...journal.testDatabase.journalOptions, dataDir: 'unused' }),
+    ),
+  );
 }
 
-async function asOwner(journal: Journal & { testDatabase: { ownerUrl?: string } }, statement: string): Promise<void> {
+async function asOwner(
+  journal: Journal & { testDatabase: { ownerUrl?: string } },
+  statement: string,
+): Promise<void> {
   if (journal.testDatabase.ownerUrl) {
     await withClient(journal.testDatabase.ownerUrl, (client) => client.query(statement));
     return;

@@ -95,7 +95,11 @@ export interface FollowOptions {
 export interface EventStore {
   readonly backend: 'postgres' | 'pglite';
   /** Appends to one stream. */
-  append(streamId: string, events: NewEvent[], options?: { expectedVersion?: ExpectedVersion }): Promise<AppendResult>;
+  append(
+    streamId: string,
+    events: NewEvent[],
+    options?: { expectedVersion?: ExpectedVersion },
+  ): Promise<AppendResult>;
   /** Appends to several streams atomically: every append is checked in order, and all are recorded or none. */
   appendMany(appends: StreamAppend[]): Promise<AppendResult>;
   readStream(streamId: string, options?: { fromVersion?: number; limit?: number }): Promise<StreamSlice>;

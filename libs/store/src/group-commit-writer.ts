@@ -1,4 +1,11 @@
-import { planBatch, LockedContext, PreparedAppend, RecordedEvent, JournalRow, RequestOutcome } from './batch-plan';
+import {
+  planBatch,
+  LockedContext,
+  PreparedAppend,
+  RecordedEvent,
+  JournalRow,
+  RequestOutcome,
+} from './batch-plan';
 import type { AppendedEvent, AppendResult } from './event-store.port';
 import { INSERT_ENTRIES, LOCK_JOURNAL_FOR_APPEND, READ_LOCKED_CONTEXT } from './journal.sql';
 import { isUnavailableError, SqlDatabase, SqlQueryable } from './sql-database';
@@ -132,7 +139,10 @@ async function readLockedContext(tx: SqlQueryable, batch: PendingRequest[]): Pro
   const [row] = await tx.query<LockedContextRow>(READ_LOCKED_CONTEXT, [[...streamIds], [...eventIds]]);
   const recordedEvents = new Map<string, RecordedEvent>();
   for (const { fingerprint, ...event } of row.recorded ?? []) {
-    recordedEvents.set(event.id, { fingerprint, appended: { ...event, globalPosition: Number(event.globalPosition) } });
+    recordedEvents.set(event.id, {
+      fingerprint,
+      appended: { ...event, globalPosition: Number(event.globalPosition) },
+    });
   }
   return {
     head: row.head ? Number(row.head.position) : -1,

@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPLIED_MIGRATIONS, CREATE_MIGRATIONS_TABLE, LOCK_MIGRATIONS, RECORD_MIGRATION, SERVER_ENCODING } from './migrations.sql';
+import {
+  APPLIED_MIGRATIONS,
+  CREATE_MIGRATIONS_TABLE,
+  LOCK_MIGRATIONS,
+  RECORD_MIGRATION,
+  SERVER_ENCODING,
+} from './migrations.sql';
 import { projectPath } from './project-root';
 import type { SqlDatabase } from './sql-database';
 
@@ -38,7 +44,9 @@ export async function migrate(db: SqlDatabase, migrations = loadMigrations()): P
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
       await tx.query(LOCK_MIGRATIONS);
-      const versions = (await tx.query<{ version: number }>(APPLIED_MIGRATIONS)).map((row) => Number(row.version));
+      const versions = (await tx.query<{ version: number }>(APPLIED_MIGRATIONS)).map((row) =>
+        Number(row.version),
+      );
       if (versions.includes(migration.version)) return false;
       await tx.exec(migration.sql);
       await tx.query(RECORD_MIGRATION, [migration.version, migration.name]);

@@ -36,7 +36,10 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
 }
 
 async function openPostgres(options: JournalOptions, databaseUrl: string): Promise<Journal> {
-  const owner = new PostgresDatabase({ connectionString: options.migrationDatabaseUrl ?? databaseUrl, poolSize: 1 });
+  const owner = new PostgresDatabase({
+    connectionString: options.migrationDatabaseUrl ?? databaseUrl,
+    poolSize: 1,
+  });
   try {
     for (const migration of await migrate(owner)) options.onMigrationApplied?.(migration);
   } finally {

@@ -13,7 +13,8 @@ export function projectPath(...segments: string[]): string {
       return join(directory, ...segments);
     }
     const parent = dirname(directory);
-    if (parent === directory) throw new Error(`${join(...segments)} not found in any directory above ${__dirname}`);
+    if (parent === directory)
+      throw new Error(`${join(...segments)} not found in any directory above ${__dirname}`);
     directory = parent;
   }
 }

@@ -83,7 +83,10 @@ export class SqlEventStore implements EventStore {
     return this.writer.submit(prepared);
   }
 
-  async readStream(streamId: string, options: { fromVersion?: number; limit?: number } = {}): Promise<StreamSlice> {
+  async readStream(
+    streamId: string,
+    options: { fromVersion?: number; limit?: number } = {},
+  ): Promise<StreamSlice> {
     const [rows, versionRows] = await Promise.all([
       this.db.query<EntryRow>(READ_STREAM, [streamId, options.fromVersion ?? 0, options.limit ?? 1_000_000]),
       this.db.query<{ stream_version: number }>(READ_STREAM_VERSION, [streamId]),

@@ -31,19 +31,24 @@ export class AuthenticationGuard implements CanActivate {
       throw unauthorized('MissingCredentials', 'send Authorization: Bearer <API key>');
     }
     const match = BEARER.exec(header);
-    if (!match) throw unauthorized('InvalidCredentials', 'the Authorization header must be "Bearer <API key>"');
+    if (!match)
+      throw unauthorized('InvalidCredentials', 'the Authorization header must be "Bearer <API key>"');
     const principal = await this.directory.authenticate(hashToken(match[1]));
     if (!principal) throw unauthorized('InvalidCredentials', 'the API key is unknown or revoked');
     request.principal = principal;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
     if (roles && !roles.includes(principal.role)) {
-      throw Problem.forbidden(`this action needs one of the roles ${roles.join(', ')}; you are a ${principal.role}`);
+      throw Problem.forbidden(
+        `this action needs one of the roles ${roles.join(', ')}; you are a ${principal.role}`,
+      );
     }
     return true;
   }
 }
 
 function unauthorized(code: string, detail: string): Problem {
-  return new Problem(401, code, detail, { headers: { 'www-authenticate': 'Bearer realm="open-data-ledger"' } });
+  return new Problem(401, code, detail, {
+    headers: { 'www-authenticate': 'Bearer realm="open-data-ledger"' },
+  });
 }

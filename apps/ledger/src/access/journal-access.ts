@@ -22,7 +22,9 @@ export function readableScope(principal: AuthenticatedPrincipal): StreamScope | 
   }
   if (principal.role === 'publisher') {
     for (const type of principal.publish?.types ?? []) {
-      if (isKnownEventType(type)) categories.push(EVENT_CATALOGUE[type].streamCategory);
+      if (isKnownEventType(type) && EVENT_CATALOGUE[type].publishable) {
+        categories.push(EVENT_CATALOGUE[type].streamCategory);
+      }
     }
   }
   return { categories: [...new Set(categories)], streamIds };
@@ -32,5 +34,7 @@ export function canReadStream(principal: AuthenticatedPrincipal, streamId: strin
   const scope = readableScope(principal);
   if (!scope) return true;
   const category = categoryOf(streamId);
-  return scope.streamIds.includes(streamId) || (category !== undefined && scope.categories.includes(category));
+  return (
+    scope.streamIds.includes(streamId) || (category !== undefined && scope.categories.includes(category))
+  );
 }

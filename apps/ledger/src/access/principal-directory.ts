@@ -81,7 +81,9 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   async onApplicationBootstrap(): Promise<void> {
     await this.catchUp();
     this.refreshTimer = setInterval(() => {
-      this.catchUp().catch((error: Error) => this.logger.warn({ err: error }, 'principal directory refresh failed'));
+      this.catchUp().catch((error: Error) =>
+        this.logger.warn({ err: error }, 'principal directory refresh failed'),
+      );
     }, REFRESH_INTERVAL_MS);
     this.refreshTimer.unref();
   }
@@ -136,7 +138,8 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   otherActivePlatformAdmins(principalId: string): number {
     let count = 0;
     for (const principal of this.principals.values()) {
-      if (principal.id !== principalId && principal.role === 'platform_admin' && hasActiveKey(principal)) count++;
+      if (principal.id !== principalId && principal.role === 'platform_admin' && hasActiveKey(principal))
+        count++;
     }
     return count;
   }

@@ -15,12 +15,17 @@ export class RecordedEventDto {
 export class CommandResponseDto {
   @ApiProperty({ description: "The aggregate's id." }) id!: string;
   @ApiProperty() streamId!: string;
-  @ApiProperty({ description: 'The stream version after the command; also sent as ETag.' }) streamVersion!: number;
+  @ApiProperty({ description: 'The stream version after the command; also sent as ETag.' })
+  streamVersion!: number;
   @ApiProperty({ type: [RecordedEventDto] }) events!: RecordedEventDto[];
 }
 
 /** Shapes a command's result and sets `ETag: "<streamVersion>"`, which a later `If-Match` can name. */
-export function commandResponse(reply: FastifyReply, aggregateId: string, result: CommandResult): CommandResponseDto {
+export function commandResponse(
+  reply: FastifyReply,
+  aggregateId: string,
+  result: CommandResult,
+): CommandResponseDto {
   const streamVersion = result.streamVersion ?? -1;
   if (result.streamVersion !== null) reply.header('etag', `"${streamVersion}"`);
   return {
@@ -42,7 +47,10 @@ export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*"(0|[1-9]\d{0,9})"\s*$/.exec(header);
   if (!match) {
-    throw Problem.badRequest('InvalidIfMatch', 'If-Match must be the quoted stream version from an earlier ETag, e.g. "3"');
+    throw Problem.badRequest(
+      'InvalidIfMatch',
+      'If-Match must be the quoted stream version from an earlier ETag, e.g. "3"',
+    );
   }
   return Number(match[1]);
 }

@@ -26,7 +26,8 @@ export interface Page<T> {
 /** A page of items sorted by id: the cursor is the last id of the previous page. */
 export function pageById<T extends { id: string }>(sorted: T[], query: PageQuery): Page<T> {
   const limit = query.limit ?? 100;
-  const start = query.cursor === undefined ? 0 : sorted.findIndex((item) => item.id > (query.cursor as string));
+  const start =
+    query.cursor === undefined ? 0 : sorted.findIndex((item) => item.id > (query.cursor as string));
   const items = start < 0 ? [] : sorted.slice(start, start + limit);
   const more = start >= 0 && start + limit < sorted.length;
   return more ? { items, next: items[items.length - 1].id } : { items };

@@ -12,7 +12,11 @@ import {
 import { Problem, STATUS_TITLES } from './problem';
 
 /** Domain codes that describe invalid input rather than a conflict with the current state. */
-const INVALID_INPUT_CODES = new Set(['OrganizationRequired', 'PublishScopeRequired', 'PublishScopeNotAllowed']);
+const INVALID_INPUT_CODES = new Set([
+  'OrganizationRequired',
+  'PublishScopeRequired',
+  'PublishScopeNotAllowed',
+]);
 
 /** Fastify's own 400-class error codes, as stable problem codes. */
 const FASTIFY_CODES: Record<string, string> = {
@@ -99,12 +103,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** Codes and advice for the statuses Nest and Fastify raise on their own. */
 const STATUS_PROBLEMS: Record<number, { code: string; detail: (request?: FastifyRequest) => string }> = {
-  404: { code: 'RouteNotFound', detail: (request) => `there is no ${request?.method} ${request?.url}; see /docs` },
+  404: {
+    code: 'RouteNotFound',
+    detail: (request) => `there is no ${request?.method} ${request?.url}; see /docs`,
+  },
   405: { code: 'MethodNotAllowed', detail: (request) => `${request?.method} is not allowed here; see /docs` },
-  413: { code: 'PayloadTooLarge', detail: () => 'the body is larger than this ledger accepts (LEDGER_BODY_LIMIT_BYTES)' },
+  413: {
+    code: 'PayloadTooLarge',
+    detail: () => 'the body is larger than this ledger accepts (LEDGER_BODY_LIMIT_BYTES)',
+  },
   415: {
     code: 'UnsupportedMediaType',
-    detail: () => 'send JSON as application/json (CloudEvents: application/cloudevents+json or application/cloudevents-batch+json)',
+    detail: () =>
+      'send JSON as application/json (CloudEvents: application/cloudevents+json or application/cloudevents-batch+json)',
   },
 };
 

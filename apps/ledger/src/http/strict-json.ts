@@ -14,11 +14,15 @@ export function parseStrictJson(body: Buffer): unknown {
   } catch {
     throw Problem.badRequest('InvalidEncoding', 'the body is not valid UTF-8');
   }
-  if (text.trim().length === 0) throw Problem.badRequest('EmptyBody', 'the body is empty; send a JSON document');
+  if (text.trim().length === 0)
+    throw Problem.badRequest('EmptyBody', 'the body is empty; send a JSON document');
   // Scanned before parsing so that nothing below recurses into a hostile depth.
   const shape = scanJsonText(text);
   if (shape.maxDepth > MAX_JSON_DEPTH) {
-    throw Problem.badRequest('TooDeeplyNested', `the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`);
+    throw Problem.badRequest(
+      'TooDeeplyNested',
+      `the body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels`,
+    );
   }
   let value: unknown;
   try {
@@ -36,9 +40,11 @@ export function parseStrictJson(body: Buffer): unknown {
     assertFaithfulJson(value);
   } catch (error) {
     if (error instanceof UnfaithfulJsonError) {
-      throw Problem.badRequest('UnfaithfulJson', `the body holds JSON the ledger cannot keep exactly: ${error.reason}`, [
-        { field: error.path || '/', message: error.reason },
-      ]);
+      throw Problem.badRequest(
+        'UnfaithfulJson',
+        `the body holds JSON the ledger cannot keep exactly: ${error.reason}`,
+        [{ field: error.path || '/', message: error.reason }],
+      );
     }
     throw error;
   }

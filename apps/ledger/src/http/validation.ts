@@ -14,7 +14,11 @@ export function ledgerValidationPipe(): ValidationPipe {
     transform: true,
     validateCustomDecorators: false,
     exceptionFactory: (errors) =>
-      Problem.badRequest('ValidationFailed', 'the request does not fit this endpoint; see errors', flatten(errors)),
+      Problem.badRequest(
+        'ValidationFailed',
+        'the request does not fit this endpoint; see errors',
+        flatten(errors),
+      ),
   });
 }
 

@@ -33,22 +33,34 @@ const KNOWN = new Set([
   'tracestate',
 ]);
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-const URI_REFERENCE = /^[^\s\u0000-\u001f\u007f]{1,500}$/;
+const URI_REFERENCE = /^[^\s\p{Cc}]{1,500}$/u;
 
 /** Reads the events of a POST /v1/events request: structured, batch or binary, by its Content-Type and headers. */
-export function readCloudEvents(contentType: string | undefined, headers: IncomingHttpHeaders, rawHeaders: string[], body: unknown): ReceivedCloudEvent[] {
+export function readCloudEvents(
+  contentType: string | undefined,
+  headers: IncomingHttpHeaders,
+  rawHeaders: string[],
+  body: unknown,
+): ReceivedCloudEvent[] {
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (mediaType === STRUCTURED) return [fromStructured(body, '')];
   if (mediaType === BATCH) {
-    if (!Array.isArray(body)) throw Problem.badRequest('InvalidBatch', 'a batch is a JSON array of CloudEvents');
+    if (!Array.isArray(body))
+      throw Problem.badRequest('InvalidBatch', 'a batch is a JSON array of CloudEvents');
     if (body.length === 0 || body.length > MAX_BATCH_EVENTS) {
-      throw Problem.badRequest('InvalidBatch', `a batch holds 1 to ${MAX_BATCH_EVENTS} events, this one ${body.length}`);
+      throw Problem.badRequest(
+        'InvalidBatch',
+        `a batch holds 1 to ${MAX_BATCH_EVENTS} events, this one ${body.length}`,
+      );
     }
     const events = body.map((event, index) => fromStructured(event, `/${index}`));
     const ids = new Set<string>();
     events.forEach((event, index) => {
       if (ids.has(event.id)) {
-        throw Problem.badRequest('DuplicateEventId', `event ${index} repeats the id ${event.id} of an earlier event in the batch`);
+        throw Problem.badRequest(
+          'DuplicateEventId',
+          `event ${index} repeats the id ${event.id} of an earlier event in the batch`,
+        );
       }
       ids.add(event.id);
     });
@@ -69,17 +81,22 @@ function fromStructured(event: unknown, path: string): ReceivedCloudEvent {
   const attributes = event as Record<string, unknown>;
   const errors: FieldError[] = [];
   for (const name of Object.keys(attributes)) {
-    if (!KNOWN.has(name)) errors.push({ field: `${path}/${name}`, message: 'is not an attribute this ledger accepts' });
+    if (!KNOWN.has(name))
+      errors.push({ field: `${path}/${name}`, message: 'is not an attribute this ledger accepts' });
   }
   if ('data_base64' in attributes) {
-    errors.push({ field: `${path}/data_base64`, message: 'binary data is not accepted; send data as a JSON object' });
+    errors.push({
+      field: `${path}/data_base64`,
+      message: 'binary data is not accepted; send data as a JSON object',
+    });
   }
   const received = readAttributes(attributes, path, errors);
   if (!('data' in attributes)) errors.push({ field: `${path}/data`, message: 'is required' });
   if (attributes.datacontenttype !== undefined && !isJsonMediaType(attributes.datacontenttype)) {
     errors.push({ field: `${path}/datacontenttype`, message: 'must be application/json' });
   }
-  if (errors.length > 0) throw Problem.badRequest('InvalidCloudEvent', 'the CloudEvent is not acceptable', errors);
+  if (errors.length > 0)
+    throw Problem.badRequest('InvalidCloudEvent', 'the CloudEvent is not acceptable', errors);
   return { ...received, data: attributes.data };
 }
 
@@ -107,7 +124,8 @@ function fromBinary(headers: IncomingHttpHeaders, rawHeaders: string[], body: un
     }
   }
   const received = readAttributes(attributes, '', errors, 'ce-');
-  if (errors.length > 0) throw Problem.badRequest('InvalidCloudEvent', 'the CloudEvent headers are not acceptable', errors);
+  if (errors.length > 0)
+    throw Problem.badRequest('InvalidCloudEvent', 'the CloudEvent headers are not acceptable', errors);
   return { ...received, data: body };
 }
 
@@ -137,13 +155,19 @@ function readAttributes(
   const type = text('type', 100);
   const source = text('source', 500);
   if (source !== undefined && !URI_REFERENCE.test(source)) {
-    errors.push({ field: field('source'), message: 'must be a URI reference (no spaces or control characters)' });
+    errors.push({
+      field: field('source'),
+      message: 'must be a URI reference (no spaces or control characters)',
+    });
   }
   const subject = text('subject', 200);
   const rawTime = text('time', 40);
   const time = rawTime === undefined ? undefined : normalisedTime(rawTime);
   if (rawTime !== undefined && time === undefined) {
-    errors.push({ field: field('time'), message: 'must be an RFC 3339 timestamp, e.g. 2026-11-29T08:00:00Z' });
+    errors.push({
+      field: field('time'),
+      message: 'must be an RFC 3339 timestamp, e.g. 2026-11-29T08:00:00Z',
+    });
   }
   text('dataschema', 500);
   const expectedVersion = readExpectedVersion(attributes.expectedversion);
@@ -175,8 +199,12 @@ export function normalisedTime(value: string): string | undefined {
   const match = RFC3339.exec(value);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match.map(Number);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
+  // setUTCFullYear, unlike Date.UTC, takes years 0–99 literally (Date.UTC maps them to 1900–1999).
+  const lastOfMonth = new Date(0);
+  lastOfMonth.setUTCFullYear(year, month, 0);
+  const daysInMonth = lastOfMonth.getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59)
+    return undefined;
   const milliseconds = Date.parse(value.toUpperCase());
   return Number.isNaN(milliseconds) ? undefined : new Date(milliseconds).toISOString();
 }

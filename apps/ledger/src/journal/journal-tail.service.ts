@@ -39,11 +39,14 @@ export class JournalTailService implements BeforeApplicationShutdown {
         types: options.types,
       })) {
         if (!options.include(entry)) continue;
-        const written = response.write(`id: ${entry.globalPosition}\nevent: ${entry.type}\ndata: ${entry.canonical}\n\n`);
+        const written = response.write(
+          `id: ${entry.globalPosition}\nevent: ${entry.type}\ndata: ${entry.canonical}\n\n`,
+        );
         if (!written) await once(response, 'drain', { signal: abort.signal });
       }
     } catch (error) {
-      if (!abort.signal.aborted) response.write(`: the tail stopped (${(error as Error).message}); reconnect with Last-Event-ID\n\n`);
+      if (!abort.signal.aborted)
+        response.write(`: the tail stopped (${(error as Error).message}); reconnect with Last-Event-ID\n\n`);
     } finally {
       clearInterval(heartbeat);
       this.open.delete(abort);

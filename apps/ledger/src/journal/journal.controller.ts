@@ -1,6 +1,27 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isValidStreamId } from '@ledger/events';
 import { EVENT_STORE } from '@ledger/runtime';
@@ -56,8 +77,15 @@ export class JournalController {
     @Body() body: unknown,
     @CurrentPrincipal() publisher: AuthenticatedPrincipal,
   ): Promise<{ events: Omit<AppendedEvent, 'type'>[] }> {
-    const events = readCloudEvents(request.headers['content-type'], request.headers, request.raw.rawHeaders, body);
-    const result: AppendResult = await this.commandBus.execute(new PublishEvents(events, publisher, request.id, new Date()));
+    const events = readCloudEvents(
+      request.headers['content-type'],
+      request.headers,
+      request.raw.rawHeaders,
+      body,
+    );
+    const result: AppendResult = await this.commandBus.execute(
+      new PublishEvents(events, publisher, request.id, new Date()),
+    );
     if (result.alreadyRecorded) reply.status(200);
     return {
       events: result.events.map(({ id, streamId, streamVersion, globalPosition, leafHash }) => ({
@@ -93,13 +121,15 @@ export class JournalController {
     const scope = readableScope(principal);
     if (accept?.includes('text/event-stream')) {
       const resumeAfter = parseLastEventId(lastEventId);
-      const fromPosition = resumeAfter !== undefined ? resumeAfter + 1 : (query.from ?? (await this.store.head()) + 1);
+      const fromPosition =
+        resumeAfter !== undefined ? resumeAfter + 1 : (query.from ?? (await this.store.head()) + 1);
       reply.hijack();
       await this.tails.stream(reply.raw, {
         fromPosition,
         types: query.type,
         include: (entry) =>
-          (query.streamId === undefined || entry.streamId === query.streamId) && canReadStream(principal, entry.streamId),
+          (query.streamId === undefined || entry.streamId === query.streamId) &&
+          canReadStream(principal, entry.streamId),
       });
       return;
     }
@@ -115,7 +145,8 @@ export class JournalController {
       scope,
     });
     // A short page means everything up to the head was scanned: continue after the head, not after the last match.
-    const next = entries.length === limit ? entries[entries.length - 1].globalPosition + 1 : Math.max(from, head + 1);
+    const next =
+      entries.length === limit ? entries[entries.length - 1].globalPosition + 1 : Math.max(from, head + 1);
     reply.type('application/json; charset=utf-8');
     return `{"events":[${joinCanonical(entries)}],"next":${next}}`;
   }
@@ -123,7 +154,8 @@ export class JournalController {
   @Get('streams/:streamId/events')
   @ApiOperation({
     summary: "Read one stream's events in order",
-    description: 'Answers {"streamId","version","events":[entry…]}; `version` is the stream\'s current version.',
+    description:
+      'Answers {"streamId","version","events":[entry…]}; `version` is the stream\'s current version.',
   })
   async readStream(
     @Param('streamId') streamId: string,
@@ -131,10 +163,16 @@ export class JournalController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
   ): Promise<string> {
-    if (!isValidStreamId(streamId)) throw Problem.badRequest('InvalidStreamId', 'a stream id looks like <category>-<id>');
-    if (!canReadStream(principal, streamId)) throw Problem.forbidden(`a ${principal.role} may not read ${streamId}`);
-    const slice = await this.store.readStream(streamId, { fromVersion: query.fromVersion, limit: query.limit ?? MAX_PAGE });
-    if (slice.version === null) throw Problem.notFound('StreamNotFound', `the journal has no stream ${streamId}`);
+    if (!isValidStreamId(streamId))
+      throw Problem.badRequest('InvalidStreamId', 'a stream id looks like <category>-<id>');
+    if (!canReadStream(principal, streamId))
+      throw Problem.forbidden(`a ${principal.role} may not read ${streamId}`);
+    const slice = await this.store.readStream(streamId, {
+      fromVersion: query.fromVersion,
+      limit: query.limit ?? MAX_PAGE,
+    });
+    if (slice.version === null)
+      throw Problem.notFound('StreamNotFound', `the journal has no stream ${streamId}`);
     reply.type('application/json; charset=utf-8');
     return `{"streamId":${JSON.stringify(streamId)},"version":${slice.version},"events":[${joinCanonical(slice.entries)}]}`;
   }
@@ -148,7 +186,10 @@ function joinCanonical(entries: StoredEntry[]): string {
 function parseLastEventId(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^(0|[1-9]\d{0,15})$/.test(value.trim())) {
-    throw Problem.badRequest('InvalidLastEventId', 'Last-Event-ID must be the global position of the last event received');
+    throw Problem.badRequest(
+      'InvalidLastEventId',
+      'Last-Event-ID must be the global position of the last event received',
+    );
   }
   return Number(value.trim());
 }

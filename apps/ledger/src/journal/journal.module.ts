@@ -4,5 +4,9 @@ import { JournalController } from './journal.controller';
 import { JournalTailService } from './journal-tail.service';
 import { PublishEventsHandler } from './publish-events.handler';
 
-@Module({ imports: [AccessModule], controllers: [JournalController], providers: [PublishEventsHandler, JournalTailService] })
+@Module({
+  imports: [AccessModule],
+  controllers: [JournalController],
+  providers: [PublishEventsHandler, JournalTailService],
+})
 export class JournalModule {}

@@ -32,7 +32,9 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
 
   async execute({ events, publisher, correlationId, now }: PublishEvents): Promise<AppendResult> {
     const many = events.length > 1;
-    const appends = events.map((event, index) => this.toAppend(event, publisher, correlationId, now, many ? `/${index}` : ''));
+    const appends = events.map((event, index) =>
+      this.toAppend(event, publisher, correlationId, now, many ? `/${index}` : ''),
+    );
     return this.store.appendMany(appends);
   }
 
@@ -46,7 +48,10 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
     const type = publishableType(event.type, path);
     const scope = publisher.publish;
     if (!scope?.types.includes(type)) {
-      throw Problem.forbidden(`${path ? `event ${path.slice(1)}: ` : ''}this key may not publish ${type}`, 'PublishScopeViolation');
+      throw Problem.forbidden(
+        `${path ? `event ${path.slice(1)}: ` : ''}this key may not publish ${type}`,
+        'PublishScopeViolation',
+      );
     }
     if (!scope.sources.includes(event.source)) {
       throw Problem.forbidden(
@@ -60,14 +65,17 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
     } else {
       errors.push(...this.validator.validate(type, event.data, `${path}/data`));
     }
-    if (errors.length > 0) throw Problem.badRequest('InvalidEventData', `the data of ${type} does not fit its schema`, errors);
+    if (errors.length > 0)
+      throw Problem.badRequest('InvalidEventData', `the data of ${type} does not fit its schema`, errors);
     const data = event.data as JsonObject;
 
     const streamId = publishedStreamOf(type, data) as string;
     if (event.subject !== undefined && event.subject !== streamId) {
-      throw Problem.badRequest('SubjectMismatch', `a ${type} about this data belongs in ${streamId}, not ${event.subject}`, [
-        { field: `${path}/subject`, message: `must be ${streamId} (or absent)` },
-      ]);
+      throw Problem.badRequest(
+        'SubjectMismatch',
+        `a ${type} about this data belongs in ${streamId}, not ${event.subject}`,
+        [{ field: `${path}/subject`, message: `must be ${streamId} (or absent)` }],
+      );
     }
     return {
       streamId,
@@ -99,14 +107,18 @@ function publishableType(type: string, path: string): EventType {
     ]);
   }
   if (EVENT_CATALOGUE[type].administrative) {
-    throw Problem.badRequest('AdministrativeEventType', `${type} is written only by the ledger itself, never published`, [
-      { field, message: 'is an administrative event type' },
-    ]);
+    throw Problem.badRequest(
+      'AdministrativeEventType',
+      `${type} is written only by the ledger itself, never published`,
+      [{ field, message: 'is an administrative event type' }],
+    );
   }
   if (!EVENT_CATALOGUE[type].publishable) {
-    throw Problem.badRequest('EventTypeNotPublishable', `${type} is recorded through the ledger's commands, not published`, [
-      { field, message: 'is not publishable' },
-    ]);
+    throw Problem.badRequest(
+      'EventTypeNotPublishable',
+      `${type} is recorded through the ledger's commands, not published`,
+      [{ field, message: 'is not publishable' }],
+    );
   }
   return type;
 }

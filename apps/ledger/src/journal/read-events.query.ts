@@ -6,7 +6,11 @@ import { STREAM_ID_PATTERN } from '@ledger/events';
 export const MAX_PAGE = 1000;
 
 export class ReadEventsQuery {
-  @ApiPropertyOptional({ description: 'First global position to return (inclusive).', minimum: 0, default: 0 })
+  @ApiPropertyOptional({
+    description: 'First global position to return (inclusive).',
+    minimum: 0,
+    default: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -29,7 +29,8 @@ export class OperationsController {
   @Get('health/ready')
   @Public()
   @ApiOperation({
-    summary: 'Readiness: the journal database (and Redis, when configured) answer; 503 with the failing part otherwise',
+    summary:
+      'Readiness: the journal database (and Redis, when configured) answer; 503 with the failing part otherwise',
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     try {

@@ -32,7 +32,9 @@ export class OrganizationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandResponseDto> {
     const id = body.id ?? randomUUID();
-    const result = await this.commandBus.execute(new RegisterOrganizationCommand(id, body.name, principal, request.id));
+    const result = await this.commandBus.execute(
+      new RegisterOrganizationCommand(id, body.name, principal, request.id),
+    );
     return commandResponse(reply, id, result);
   }
 

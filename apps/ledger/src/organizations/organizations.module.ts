@@ -3,5 +3,9 @@ import { AccessModule } from '../access/access.module';
 import { OrganizationsController } from './organizations.controller';
 import { RegisterOrganizationHandler } from './register-organization.handler';
 
-@Module({ imports: [AccessModule], controllers: [OrganizationsController], providers: [RegisterOrganizationHandler] })
+@Module({
+  imports: [AccessModule],
+  controllers: [OrganizationsController],
+  providers: [RegisterOrganizationHandler],
+})
 export class OrganizationsModule {}

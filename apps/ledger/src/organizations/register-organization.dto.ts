@@ -3,10 +3,15 @@ import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-valid
 import { AGGREGATE_ID_PATTERN } from '@ledger/events';
 
 export class RegisterOrganizationDto {
-  @ApiPropertyOptional({ description: 'Chosen by the caller, or a UUID when absent.', example: 'city-data-bureau' })
+  @ApiPropertyOptional({
+    description: 'Chosen by the caller, or a UUID when absent.',
+    example: 'city-data-bureau',
+  })
   @IsOptional()
   @IsString()
-  @Matches(AGGREGATE_ID_PATTERN, { message: 'id may hold letters, digits and . _ ~ : - (up to 128 characters)' })
+  @Matches(AGGREGATE_ID_PATTERN, {
+    message: 'id may hold letters, digits and . _ ~ : - (up to 128 characters)',
+  })
   id?: string;
 
   @ApiProperty({ example: 'Shanghai Municipal Big Data Center' })

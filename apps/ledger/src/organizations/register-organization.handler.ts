@@ -15,17 +15,29 @@ export class RegisterOrganizationCommand {
 }
 
 @CommandHandler(RegisterOrganizationCommand)
-export class RegisterOrganizationHandler implements ICommandHandler<RegisterOrganizationCommand, CommandResult> {
+export class RegisterOrganizationHandler implements ICommandHandler<
+  RegisterOrganizationCommand,
+  CommandResult
+> {
   constructor(
     private readonly loop: CommandLoop,
     private readonly directory: PrincipalDirectory,
   ) {}
 
-  async execute({ organizationId, name, by, correlationId }: RegisterOrganizationCommand): Promise<CommandResult> {
+  async execute({
+    organizationId,
+    name,
+    by,
+    correlationId,
+  }: RegisterOrganizationCommand): Promise<CommandResult> {
     const result = await this.loop.handle({
       decider: organizationDecider,
       streamId: streamIdOf('organization', organizationId),
-      command: { type: 'RegisterOrganization', data: { name }, metadata: { now: new Date(), actor: actorOf(by) } },
+      command: {
+        type: 'RegisterOrganization',
+        data: { name },
+        metadata: { now: new Date(), actor: actorOf(by) },
+      },
       correlation: { correlationId },
     });
     await this.directory.catchUp();

@@ -31,18 +31,30 @@ export interface PrincipalCommandResult extends CommandResult {
  * (is the organisation registered, how many other administrators remain) and minting new keys.
  */
 @CommandHandler(RunPrincipalCommand)
-export class PrincipalCommandsHandler implements ICommandHandler<RunPrincipalCommand, PrincipalCommandResult> {
+export class PrincipalCommandsHandler implements ICommandHandler<
+  RunPrincipalCommand,
+  PrincipalCommandResult
+> {
   constructor(
     private readonly loop: CommandLoop,
     private readonly directory: PrincipalDirectory,
   ) {}
 
-  async execute({ principalId, action, actor, correlationId, ifMatch }: RunPrincipalCommand): Promise<PrincipalCommandResult> {
+  async execute({
+    principalId,
+    action,
+    actor,
+    correlationId,
+    ifMatch,
+  }: RunPrincipalCommand): Promise<PrincipalCommandResult> {
     await this.directory.catchUp();
     const metadata = { now: new Date(), actor };
     const organizationRegistered = (authority: Authority) =>
-      authority.organizationId === undefined || this.directory.organization(authority.organizationId) !== undefined;
-    const administrators = { otherActivePlatformAdmins: this.directory.otherActivePlatformAdmins(principalId) };
+      authority.organizationId === undefined ||
+      this.directory.organization(authority.organizationId) !== undefined;
+    const administrators = {
+      otherActivePlatformAdmins: this.directory.otherActivePlatformAdmins(principalId),
+    };
     let issued: PrincipalCommandResult['issued'];
     let command: PrincipalCommand;
     switch (action.type) {
@@ -62,13 +74,22 @@ export class PrincipalCommandsHandler implements ICommandHandler<RunPrincipalCom
         issued = { keyId: key.keyId, token: key.token };
         command = {
           type: 'IssueApiKey',
-          data: { keyId: key.keyId, keyHash: key.keyHash, ...(action.replaces !== undefined && { replaces: action.replaces }) },
+          data: {
+            keyId: key.keyId,
+            keyHash: key.keyHash,
+            ...(action.replaces !== undefined && { replaces: action.replaces }),
+          },
           metadata,
         };
         break;
       }
       case 'RevokeApiKey':
-        command = { type: 'RevokeApiKey', data: { keyId: action.keyId, reason: action.reason }, context: administrators, metadata };
+        command = {
+          type: 'RevokeApiKey',
+          data: { keyId: action.keyId, reason: action.reason },
+          context: administrators,
+          metadata,
+        };
         break;
       case 'ChangePrincipalRole':
         command = {

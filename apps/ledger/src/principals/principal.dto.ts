@@ -17,15 +17,26 @@ import { AGGREGATE_ID_PATTERN, PUBLISHABLE_EVENT_TYPES, Role, ROLES } from '@led
 import { CommandResponseDto } from '../http/command-response';
 
 export class PublishScopeDto {
-  @ApiProperty({ description: 'Event types the publisher may publish.', example: ['DataAccessed'], enum: PUBLISHABLE_EVENT_TYPES, isArray: true })
+  @ApiProperty({
+    description: 'Event types the publisher may publish.',
+    example: ['DataAccessed'],
+    enum: PUBLISHABLE_EVENT_TYPES,
+    isArray: true,
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @ArrayUnique()
-  @IsIn(PUBLISHABLE_EVENT_TYPES, { each: true, message: `each type must be one of ${PUBLISHABLE_EVENT_TYPES.join(', ')}` })
+  @IsIn(PUBLISHABLE_EVENT_TYPES, {
+    each: true,
+    message: `each type must be one of ${PUBLISHABLE_EVENT_TYPES.join(', ')}`,
+  })
   types!: string[];
 
-  @ApiProperty({ description: 'CloudEvents sources it may publish from, matched exactly.', example: ['urn:gateway:download'] })
+  @ApiProperty({
+    description: 'CloudEvents sources it may publish from, matched exactly.',
+    example: ['urn:gateway:download'],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -47,7 +58,10 @@ export class AuthorityDto {
   @Matches(AGGREGATE_ID_PATTERN, { message: 'organizationId is not a valid id' })
   organizationId?: string;
 
-  @ApiPropertyOptional({ type: PublishScopeDto, description: 'Required for publisher, refused for other roles.' })
+  @ApiPropertyOptional({
+    type: PublishScopeDto,
+    description: 'Required for publisher, refused for other roles.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => PublishScopeDto)

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
@@ -43,7 +55,12 @@ export class PrincipalsController {
   ): Promise<IssuedKeyResponseDto> {
     const id = randomUUID();
     const result = await this.run(
-      new RunPrincipalCommand(id, { type: 'CreatePrincipal', name: body.name, authority: authorityOf(body) }, actorOf(caller), request.id),
+      new RunPrincipalCommand(
+        id,
+        { type: 'CreatePrincipal', name: body.name, authority: authorityOf(body) },
+        actorOf(caller),
+        request.id,
+      ),
     );
     return withIssuedKey(commandResponse(reply, id, result), result);
   }
@@ -106,7 +123,13 @@ export class PrincipalsController {
   ): Promise<IssuedKeyResponseDto> {
     assertAdminOrSelf(caller, id);
     const result = await this.run(
-      new RunPrincipalCommand(id, { type: 'IssueApiKey', replaces: body.replaces }, actorOf(caller), request.id, parseIfMatch(ifMatch)),
+      new RunPrincipalCommand(
+        id,
+        { type: 'IssueApiKey', replaces: body.replaces },
+        actorOf(caller),
+        request.id,
+        parseIfMatch(ifMatch),
+      ),
     );
     return withIssuedKey(commandResponse(reply, id, result), result);
   }
@@ -127,7 +150,13 @@ export class PrincipalsController {
     assertAdminOrSelf(caller, id);
     const reason = query.reason ?? `revoked by ${caller.id}`;
     const result = await this.run(
-      new RunPrincipalCommand(id, { type: 'RevokeApiKey', keyId, reason }, actorOf(caller), request.id, parseIfMatch(ifMatch)),
+      new RunPrincipalCommand(
+        id,
+        { type: 'RevokeApiKey', keyId, reason },
+        actorOf(caller),
+        request.id,
+        parseIfMatch(ifMatch),
+      ),
     );
     return commandResponse(reply, id, result);
   }
@@ -147,7 +176,9 @@ function authorityOf(body: AuthorityDto): Authority {
   return {
     role: body.role,
     ...(body.organizationId !== undefined && { organizationId: body.organizationId }),
-    ...(body.publish !== undefined && { publish: { types: body.publish.types, sources: body.publish.sources } }),
+    ...(body.publish !== undefined && {
+      publish: { types: body.publish.types, sources: body.publish.sources },
+    }),
   };
 }
 

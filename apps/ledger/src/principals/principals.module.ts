@@ -4,5 +4,9 @@ import { BootstrapAdministrator } from './bootstrap-administrator';
 import { PrincipalCommandsHandler } from './principal-commands.handler';
 import { PrincipalsController } from './principals.controller';
 
-@Module({ imports: [AccessModule], controllers: [PrincipalsController], providers: [PrincipalCommandsHandler, BootstrapAdministrator] })
+@Module({
+  imports: [AccessModule],
+  controllers: [PrincipalsController],
+  providers: [PrincipalCommandsHandler, BootstrapAdministrator],
+})
 export class PrincipalsModule {}

@@ -1,8 +1,20 @@
 import type { PublishScopeV1 } from '@ledger/events';
 import { assertNever, Decider } from '../decider';
-import type { AdministratorsContext, Authority, OrganizationsContext, PrincipalCommand } from './principal.commands';
+import type {
+  AdministratorsContext,
+  Authority,
+  OrganizationsContext,
+  PrincipalCommand,
+} from './principal.commands';
 import { PrincipalError } from './principal.errors';
-import { activeKeyIds, evolvePrincipal, initialPrincipalState, PrincipalEvent, PrincipalState } from './principal.state';
+import {
+  activeKeyIds,
+  evolvePrincipal,
+  initialPrincipalState,
+  keyStatus,
+  PrincipalEvent,
+  PrincipalState,
+} from './principal.state';
 
 type ActivePrincipal = Extract<PrincipalState, { status: 'active' }>;
 
@@ -22,12 +34,17 @@ export function decidePrincipal(command: PrincipalCommand, state: PrincipalState
     case 'IssueApiKey': {
       const principal = existing(state);
       const { keyId, keyHash, replaces } = command.data;
-      if (principal.keys[keyId]) throw new PrincipalError('ApiKeyAlreadyExists', `key ${keyId} already exists`);
+      if (keyStatus(principal, keyId))
+        throw new PrincipalError('ApiKeyAlreadyExists', `key ${keyId} already exists`);
       if (replaces === undefined) return [{ type: 'ApiKeyIssued', data: { keyId, keyHash } }];
-      const replaced = principal.keys[replaces];
-      if (!replaced) throw new PrincipalError('ApiKeyNotFound', `the principal has no key ${replaces} to replace`);
+      const replaced = keyStatus(principal, replaces);
+      if (!replaced)
+        throw new PrincipalError('ApiKeyNotFound', `the principal has no key ${replaces} to replace`);
       if (replaced === 'revoked') {
-        throw new PrincipalError('ApiKeyAlreadyRevoked', `key ${replaces} is already revoked; issue a key without "replaces"`);
+        throw new PrincipalError(
+          'ApiKeyAlreadyRevoked',
+          `key ${replaces} is already revoked; issue a key without "replaces"`,
+        );
       }
       return [
         { type: 'ApiKeyIssued', data: { keyId, keyHash, replaces } },
@@ -37,7 +54,7 @@ export function decidePrincipal(command: PrincipalCommand, state: PrincipalState
     case 'RevokeApiKey': {
       const principal = existing(state);
       const { keyId, reason } = command.data;
-      const status = principal.keys[keyId];
+      const status = keyStatus(principal, keyId);
       if (!status) throw new PrincipalError('ApiKeyNotFound', `the principal has no key ${keyId}`);
       if (status === 'revoked') return [];
       const remainingKeys = activeKeyIds(principal).filter((id) => id !== keyId);
@@ -65,7 +82,9 @@ export function decidePrincipal(command: PrincipalCommand, state: PrincipalState
           data: {
             ...next,
             previousRole: principal.role,
-            ...(principal.organizationId !== undefined && { previousOrganizationId: principal.organizationId }),
+            ...(principal.organizationId !== undefined && {
+              previousOrganizationId: principal.organizationId,
+            }),
           },
         },
       ];
@@ -87,16 +106,28 @@ function existing(state: PrincipalState): ActivePrincipal {
 function checkedAuthority(authority: Authority, context: OrganizationsContext): Authority {
   const { role, organizationId, publish } = authority;
   if (role === 'body_officer' && organizationId === undefined) {
-    throw new PrincipalError('OrganizationRequired', 'a body_officer must belong to an organisation (organizationId)');
+    throw new PrincipalError(
+      'OrganizationRequired',
+      'a body_officer must belong to an organisation (organizationId)',
+    );
   }
   if (organizationId !== undefined && !context.organizationRegistered) {
-    throw new PrincipalError('UnknownOrganization', `no organisation ${organizationId} is registered; register it first`);
+    throw new PrincipalError(
+      'UnknownOrganization',
+      `no organisation ${organizationId} is registered; register it first`,
+    );
   }
   if (role === 'publisher' && publish === undefined) {
-    throw new PrincipalError('PublishScopeRequired', 'a publisher needs "publish": the event types and sources it may publish');
+    throw new PrincipalError(
+      'PublishScopeRequired',
+      'a publisher needs "publish": the event types and sources it may publish',
+    );
   }
   if (role !== 'publisher' && publish !== undefined) {
-    throw new PrincipalError('PublishScopeNotAllowed', `only a publisher has a publishing scope, not a ${role}`);
+    throw new PrincipalError(
+      'PublishScopeNotAllowed',
+      `only a publisher has a publishing scope, not a ${role}`,
+    );
   }
   return {
     role,
@@ -113,7 +144,11 @@ function refuseLockingEveryoneOut(context: AdministratorsContext, what: string):
 
 function samePublishScope(a: PublishScopeV1 | undefined, b: PublishScopeV1 | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  const sameSet = (x: string[], y: string[]) => x.length === y.length && x.every((item) => y.includes(item));
+  const sameSet = (x: string[], y: string[]) => {
+    const xs = new Set(x);
+    const ys = new Set(y);
+    return xs.size === ys.size && [...xs].every((item) => ys.has(item));
+  };
   return sameSet(a.types, b.types) && sameSet(a.sources, b.sources);
 }
 

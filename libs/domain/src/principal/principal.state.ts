@@ -28,6 +28,14 @@ export type PrincipalState =
 
 export const initialPrincipalState: PrincipalState = { status: 'unknown' };
 
+/** The status of one of the principal's keys; only the principal's own keys count, never Object.prototype's members. */
+export function keyStatus(
+  state: Extract<PrincipalState, { status: 'active' }>,
+  keyId: string,
+): KeyStatus | undefined {
+  return Object.hasOwn(state.keys, keyId) ? state.keys[keyId] : undefined;
+}
+
 export function activeKeyIds(state: PrincipalState): string[] {
   if (state.status !== 'active') return [];
   return Object.keys(state.keys).filter((keyId) => state.keys[keyId] === 'active');
@@ -46,7 +54,12 @@ export function evolvePrincipal(state: PrincipalState, event: PrincipalEvent): P
       };
     case 'PrincipalRoleChanged':
       if (state.status !== 'active') return state;
-      return { ...state, role: event.data.role, organizationId: event.data.organizationId, publish: event.data.publish };
+      return {
+        ...state,
+        role: event.data.role,
+        organizationId: event.data.organizationId,
+        publish: event.data.publish,
+      };
     case 'ApiKeyIssued':
       if (state.status !== 'active') return state;
       return { ...state, keys: { ...state.keys, [event.data.keyId]: 'active' } };

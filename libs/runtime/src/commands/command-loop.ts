@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { API_SOURCE, EVENT_CATALOGUE, EventType, isKnownEventType, JsonObject, LedgerEntry, upcast } from '@ledger/events';
+import {
+  API_SOURCE,
+  EVENT_CATALOGUE,
+  EventType,
+  isKnownEventType,
+  JsonObject,
+  LedgerEntry,
+  upcast,
+} from '@ledger/events';
 import type { CommandMetadata, Decider, DomainEvent } from '@ledger/domain';
 import { AppendedEvent, EventStore, NewEvent, StoredEntry, WrongExpectedVersionError } from '@ledger/store';
 import type { Rulebooks } from '../rulebook/rulebook';
@@ -11,7 +19,11 @@ export interface Correlation {
   causationId?: string;
 }
 
-export interface CommandRequest<TCommand extends { metadata: CommandMetadata }, TState, TEvent extends DomainEvent<string, object>> {
+export interface CommandRequest<
+  TCommand extends { metadata: CommandMetadata },
+  TState,
+  TEvent extends DomainEvent<string, object>,
+> {
   decider: Decider<TCommand, TState, TEvent>;
   streamId: string;
   /** Carries the acting principal and the time in its metadata: both the decision and the recorded events use them. */
@@ -62,9 +74,11 @@ export class CommandLoop {
     private readonly validator: EventDataValidator,
   ) {}
 
-  async handle<TCommand extends { metadata: CommandMetadata }, TState, TEvent extends DomainEvent<string, object>>(
-    request: CommandRequest<TCommand, TState, TEvent>,
-  ): Promise<CommandResult> {
+  async handle<
+    TCommand extends { metadata: CommandMetadata },
+    TState,
+    TEvent extends DomainEvent<string, object>,
+  >(request: CommandRequest<TCommand, TState, TEvent>): Promise<CommandResult> {
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.load(request.decider, request.streamId);
       if (request.ifMatch !== undefined && request.ifMatch !== version) {
@@ -115,8 +129,13 @@ export class CommandLoop {
     return { type: entry.type, data };
   }
 
-  private toNewEvent(event: DomainEvent<string, object>, metadata: CommandMetadata, correlation: Correlation): NewEvent {
-    if (!isKnownEventType(event.type)) throw new Error(`a decider produced an unknown event type ${event.type}`);
+  private toNewEvent(
+    event: DomainEvent<string, object>,
+    metadata: CommandMetadata,
+    correlation: Correlation,
+  ): NewEvent {
+    if (!isKnownEventType(event.type))
+      throw new Error(`a decider produced an unknown event type ${event.type}`);
     return {
       id: randomUUID(),
       type: event.type,

@@ -53,11 +53,14 @@ export function loadRulebooks(directory = projectPath('rulebooks')): Rulebook[] 
     .map((file) => {
       const rulebook: unknown = JSON.parse(readFileSync(join(directory, file), 'utf8'));
       if (!validate(rulebook)) {
-        throw new RulebookError(`${file}: ${validate.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`);
+        throw new RulebookError(
+          `${file}: ${validate.errors?.map((e) => `${e.instancePath} ${e.message}`).join('; ')}`,
+        );
       }
       const typed = rulebook as unknown as Rulebook;
       const uncovered = Object.keys(EVENT_CATALOGUE).filter((type) => !typed.legalBasis[type]);
-      if (uncovered.length > 0) throw new RulebookError(`${file}: no legal basis for ${uncovered.join(', ')}`);
+      if (uncovered.length > 0)
+        throw new RulebookError(`${file}: no legal basis for ${uncovered.join(', ')}`);
       return typed;
     });
   if (rulebooks.length === 0) throw new RulebookError(`no rulebook in ${directory}`);
@@ -78,7 +81,8 @@ export class Rulebooks {
   legalBasisFor(type: string, time: Date): LegalBasis {
     const rulebook = this.inForceAt(time);
     const citation = rulebook.legalBasis[type];
-    if (!citation) throw new RulebookError(`rulebook ${rulebookRef(rulebook)} has no legal basis for ${type}`);
+    if (!citation)
+      throw new RulebookError(`rulebook ${rulebookRef(rulebook)} has no legal basis for ${type}`);
     return { rulebook: rulebookRef(rulebook), article: citation.article };
   }
 }

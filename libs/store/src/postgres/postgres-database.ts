@@ -45,7 +45,8 @@ export class PostgresDatabase implements SqlDatabase {
     try {
       await client.query('BEGIN');
       const tx: SqlTransaction = {
-        query: async <TRow>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as TRow[],
+        query: async <TRow>(sql: string, params?: unknown[]) =>
+          (await client.query(sql, params)).rows as TRow[],
         exec: async (sql: string) => void (await client.query(sql)),
       };
       const result = await work(tx);
@@ -64,7 +65,12 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
-    const listener = new ReconnectingListener(() => new Client(this.clientConfig()), channel, onNotify, this.options);
+    const listener = new ReconnectingListener(
+      () => new Client(this.clientConfig()),
+      channel,
+      onNotify,
+      this.options,
+    );
     await listener.start();
     return () => listener.stop();
   }

@@ -1,0 +1,25 @@
+import { NestFactory } from '@nestjs/core';
+import { ConfigurationError, createLogger, loadConfig, PinoNestLogger } from '@ledger/runtime';
+import { ProjectionsAppModule } from './projections-app.module';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  if (!config.databaseUrl) {
+    throw new ConfigurationError(
+      'the projection worker runs as its own process only with PostgreSQL (DATABASE_URL); in embedded mode `npm start` runs it inside the ledger',
+    );
+  }
+  const logger = createLogger(config.logLevel);
+  const app = await NestFactory.createApplicationContext(ProjectionsAppModule.register({ config, logger }), {
+    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
+  });
+  app.enableShutdownHooks();
+  await app.init();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigurationError ? error.message : ((error as Error)?.stack ?? String(error))}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,278 @@
+/**
+ * The journal's append figures on PostgreSQL, each printed beside its ceiling measured in the same run
+ * (issue 2, "Speed"):
+ *   - single-event appends over HTTP at 32 connections vs. a bare Fastify route parsing the same JSON;
+ *   - 100-event batches over HTTP (events/s);
+ *   - in-process appends through the EventStore port from 32 callers vs. plain 100-row INSERTs of the
+ *     same rows into the same database.
+ *
+ *   npm run bench:append -- [--seconds 10] [--database-url postgres://…]
+ *
+ * Needs the built ledger (the script builds it) and a PostgreSQL it may create a scratch database in.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Pool } from 'pg';
+import { encodeEntry, leafHashOf, NewEvent, openJournal, prepareEvent } from '@ledger/store';
+import {
+  HttpFigures,
+  loadHttp,
+  loadInProcess,
+  percent,
+  rate,
+  startProcess,
+  stopProcess,
+} from './support/measure';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    'database-url': {
+      type: 'string',
+      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
+  },
+});
+const seconds = Number(args.seconds);
+const SOURCE = 'urn:bench:gateway';
+const LEDGER_PORT = '3901';
+const BARE_PORT = '3902';
+const FIELDS = Array.from({ length: 12 }, (_, i) => `field_number_${i}_of_the_dataset`);
+
+/** A DataAccessed CloudEvent of about 500 bytes. */
+function cloudEvent(id: string): Record<string, unknown> {
+  return {
+    specversion: '1.0',
+    id,
+    source: SOURCE,
+    type: 'DataAccessed',
+    time: '2026-11-29T08:00:00.000Z',
+    data: {
+      datasetId: 'bench-dataset',
+      principal: 'bench-user',
+      channel: 'api',
+      recordCount: 1200,
+      fields: FIELDS,
+    },
+  };
+}
+
+function newEvent(): NewEvent {
+  const { data } = cloudEvent('') as { data: NewEvent['data'] };
+  return {
+    id: randomUUID(),
+    type: 'DataAccessed',
+    data,
+    metadata: {
+      actor: { id: 'bench-publisher', role: 'publisher' },
+      legalBasis: { rulebook: 'bench/v1', article: 'ch. 4' },
+    },
+    source: SOURCE,
+    schemaVersion: 1,
+    occurredAt: '2026-11-29T08:00:00.000Z',
+  };
+}
+
+async function main(): Promise<void> {
+  const adminUrl = args['database-url'] as string;
+  const databaseName = `ledger_bench_${Date.now()}`;
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${databaseName}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  const databaseUrl = url.toString();
+  console.log(
+    `Append benchmark on PostgreSQL (scratch database ${databaseName}), ${seconds} s per measurement\n`,
+  );
+  try {
+    const http = await measureHttp(databaseUrl);
+    const inProcess = await measureInProcess(databaseUrl);
+    report(http, inProcess);
+  } finally {
+    await withClient(adminUrl, (client) =>
+      client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`),
+    );
+  }
+}
+
+interface HttpResults {
+  bare: HttpFigures;
+  single: HttpFigures;
+  batch: HttpFigures;
+}
+
+async function measureHttp(databaseUrl: string): Promise<HttpResults> {
+  const body = JSON.stringify(cloudEvent(randomUUID()));
+  console.log(`HTTP (event body ${Buffer.byteLength(body)} bytes, 32 connections):`);
+  const bareServer = await startProcess(join(__dirname, 'support', 'bare-fastify.js'), { PORT: BARE_PORT });
+  const bare = await loadHttp({
+    title: 'bare Fastify route parsing the JSON body',
+    url: `http://127.0.0.1:${BARE_PORT}/ingest`,
+    connections: 32,
+    seconds,
+    headers: { 'content-type': 'application/json' },
+    body: () => body,
+  });
+  await stopProcess(bareServer);
+
+  const adminToken = randomBytes(24).toString('hex');
+  const ledger = await startProcess(
+    join(__dirname, '..', 'dist', 'apps', 'ledger', 'main.js'),
+    { DATABASE_URL: databaseUrl, PORT: LEDGER_PORT, LEDGER_BOOTSTRAP_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    `http://127.0.0.1:${LEDGER_PORT}/health/ready`,
+  );
+  try {
+    const publisher = await createPublisher(adminToken);
+    const headers = { authorization: `Bearer ${publisher}` };
+    const prefix = randomBytes(4).toString('hex');
+    let counter = 0;
+    const single = await loadHttp({
+      title: 'POST /v1/events, one structured CloudEvent per request',
+      url: `http://127.0.0.1:${LEDGER_PORT}/v1/events`,
+      connections: 32,
+      seconds,
+      headers: { ...headers, 'content-type': 'application/cloudevents+json' },
+      body: () => JSON.stringify(cloudEvent(`${prefix}-${counter++}`)),
+    });
+    const batch = await loadHttp({
+      title: 'POST /v1/events, batches of 100 CloudEvents',
+      url: `http://127.0.0.1:${LEDGER_PORT}/v1/events`,
+      connections: 16,
+      seconds,
+      headers: { ...headers, 'content-type': 'application/cloudevents-batch+json' },
+      body: () => JSON.stringify(Array.from({ length: 100 }, () => cloudEvent(`${prefix}-${counter++}`))),
+    });
+    return { bare, single, batch };
+  } finally {
+    await stopProcess(ledger);
+  }
+}
+
+async function createPublisher(adminToken: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${LEDGER_PORT}/v1/principals`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'bench gateway',
+      role: 'publisher',
+      publish: { types: ['DataAccessed'], sources: [SOURCE] },
+    }),
+  });
+  const created = (await response.json()) as { token?: string };
+  if (!created.token) throw new Error(`could not create the bench publisher: ${JSON.stringify(created)}`);
+  return created.token;
+}
+
+interface InProcessResults {
+  plainInsertRows: number;
+  portBatchEvents: number;
+  portSingleEvents: number;
+}
+
+async function measureInProcess(databaseUrl: string): Promise<InProcessResults> {
+  console.log('\nIn process (32 concurrent callers):');
+  const pool = new Pool({ connectionString: databaseUrl, max: 32 });
+  await pool.query('CREATE TABLE bench_plain_rows (LIKE ledger.events INCLUDING ALL)');
+  const template = prepareEvent('usage-bench', newEvent());
+  const canonical = encodeEntry(template, 0, 0, '2026-11-29T08:00:00.000Z');
+  const leafHash = leafHashOf(canonical).toString('hex');
+  let nextRow = 0;
+  const plainInsertRows = await loadInProcess(
+    'plain 100-row INSERTs (the ceiling)',
+    32,
+    seconds,
+    async () => {
+      const first = nextRow;
+      nextRow += 100;
+      const positions = Array.from({ length: 100 }, (_, i) => first + i);
+      await pool.query(
+        `INSERT INTO bench_plain_rows
+         (global_position, event_id, stream_id, stream_version, type, recorded_at, actor_id, entry, leaf_hash, fingerprint)
+       SELECT p, 'e' || p, 'usage-bench', p, 'DataAccessed', now(), 'bench-publisher', $2, decode($3, 'hex'), decode($3, 'hex')
+         FROM unnest($1::int8[]) AS p`,
+        [positions, canonical, leafHash],
+      );
+      return 100;
+    },
+  );
+  await pool.end();
+
+  const journal = await openJournal({ databaseUrl, dataDir: 'unused' });
+  try {
+    const portBatchEvents = await loadInProcess(
+      'EventStore.append, 100 events per call',
+      32,
+      seconds,
+      async () => {
+        await journal.store.append('usage-bench-batch', Array.from({ length: 100 }, newEvent));
+        return 100;
+      },
+    );
+    const portSingleEvents = await loadInProcess(
+      'EventStore.append, 1 event per call',
+      32,
+      seconds,
+      async () => {
+        await journal.store.append('usage-bench-single', [newEvent()]);
+        return 1;
+      },
+    );
+    return { plainInsertRows, portBatchEvents, portSingleEvents };
+  } finally {
+    await journal.close();
+  }
+}
+
+function report(http: HttpResults, inProcess: InProcessResults): void {
+  const failures = [http.single, http.batch].reduce(
+    (sum, figures) => sum + figures.non2xx + figures.errors,
+    0,
+  );
+  const rows: [string, string, string, string][] = [
+    [
+      'bare Fastify route (ceiling)',
+      `${rate(http.bare.requestsPerSecond)} req/s`,
+      `p99 ${http.bare.p99Ms} ms`,
+      '',
+    ],
+    [
+      'single-event appends over HTTP',
+      `${rate(http.single.requestsPerSecond)} events/s`,
+      `p99 ${http.single.p99Ms} ms (target < 25)`,
+      `${percent(http.single.requestsPerSecond, http.bare.requestsPerSecond)} of bare (target ≥ 25%)`,
+    ],
+    [
+      '100-event batches over HTTP',
+      `${rate(http.batch.requestsPerSecond * 100)} events/s`,
+      `p99 ${http.batch.p99Ms} ms`,
+      'target ≥ 20,000 events/s',
+    ],
+    ['plain 100-row INSERTs (ceiling)', `${rate(inProcess.plainInsertRows)} rows/s`, '', ''],
+    [
+      'port appends, 100 events per call',
+      `${rate(inProcess.portBatchEvents)} events/s`,
+      '',
+      `${percent(inProcess.portBatchEvents, inProcess.plainInsertRows)} of plain INSERTs (target ≥ 50%)`,
+    ],
+    ['port appends, 1 event per call', `${rate(inProcess.portSingleEvents)} events/s`, '', ''],
+  ];
+  console.log('\nResults');
+  for (const row of rows)
+    console.log(`  ${row[0].padEnd(34)} ${row[1].padEnd(20)} ${row[2].padEnd(28)} ${row[3]}`);
+  console.log(`\n  failed requests during the HTTP runs: ${failures}`);
+}
+
+async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import { ChildProcess, fork } from 'node:child_process';
+import autocannon from 'autocannon';
+
+export interface HttpFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Drives `url` with autocannon for `seconds` after a warm-up, and reports throughput and latency. */
+export async function loadHttp(options: {
+  url: string;
+  connections: number;
+  seconds: number;
+  headers: Record<string, string>;
+  body: () => string;
+  title: string;
+}): Promise<HttpFigures> {
+  const run = (duration: number) =>
+    autocannon({
+      url: options.url,
+      method: 'POST',
+      connections: options.connections,
+      duration,
+      headers: options.headers,
+      requests: [{ setupRequest: (request) => ({ ...request, body: options.body() }) }],
+    });
+  process.stdout.write(`  ${options.title}: warming up… `);
+  await run(2);
+  process.stdout.write(`measuring ${options.seconds} s… `);
+  const result = await run(options.seconds);
+  process.stdout.write('done\n');
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** Runs `work` from `callers` concurrent loops for `seconds`; returns units completed per second. */
+export async function loadInProcess(
+  title: string,
+  callers: number,
+  seconds: number,
+  work: () => Promise<number>,
+): Promise<number> {
+  process.stdout.write(`  ${title}: `);
+  const until = Date.now() + seconds * 1000;
+  let units = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (Date.now() < until) units += await work();
+    }),
+  );
+  const perSecond = units / ((Date.now() - started) / 1000);
+  process.stdout.write(`${Math.round(perSecond).toLocaleString('en')} per second\n`);
+  return perSecond;
+}
+
+/** Starts a Node script as a child process and waits until it reports ready (IPC) or its HTTP port answers. */
+export async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  readyUrl?: string,
+): Promise<ChildProcess> {
+  const child = fork(script, [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`))),
+  );
+  const ready = readyUrl
+    ? waitForUrl(readyUrl)
+    : new Promise<void>((resolve) => child.once('message', () => resolve()));
+  await Promise.race([ready, exited]);
+  return child;
+}
+
+async function waitForUrl(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer within a minute`);
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export function percent(value: number, ceiling: number): string {
+  return `${((100 * value) / ceiling).toFixed(0)}%`;
+}
+
+export function rate(value: number): string {
+  return Math.round(value).toLocaleString('en');
+}

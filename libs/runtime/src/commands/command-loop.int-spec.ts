@@ -1,0 +1,114 @@
+import { OrganizationError, organizationDecider, principalDecider, PrincipalError } from '@ledger/domain';
+import type { Actor } from '@ledger/events';
+import { aNewEvent } from '../../../../test/builders/events';
+import { openTestJournal, testBackend } from '../../../../test/support/test-backend';
+import { loadRulebooks, Rulebooks } from '../rulebook/rulebook';
+import { EventDataValidator } from '../schemas/event-data-validator';
+import { CommandLoop, PreconditionFailedError, UnreadableEventError } from './command-loop';
+
+const admin: Actor = { id: 'admin-1', role: 'platform_admin' };
+const now = new Date('2026-11-29T08:00:00.000Z');
+
+describe(`the command loop on ${testBackend()}`, () => {
+  let journal: Awaited<ReturnType<typeof openTestJournal>>;
+  let loop: CommandLoop;
+
+  beforeEach(async () => {
+    journal = await openTestJournal();
+    loop = new CommandLoop(journal.store, new Rulebooks(loadRulebooks()), new EventDataValidator());
+  });
+
+  afterEach(async () => {
+    await journal.dispose();
+  });
+
+  const registerOrganization = (name: string) => ({
+    decider: organizationDecider,
+    streamId: 'organization-bureau',
+    command: { type: 'RegisterOrganization' as const, data: { name }, metadata: { now, actor: admin } },
+    correlation: { correlationId: 'request-1' },
+  });
+
+  it('records what the decider decided, with actor, legal basis, time and correlation', async () => {
+    const result = await loop.handle(registerOrganization('Data Bureau'));
+
+    expect(result).toMatchObject({
+      streamId: 'organization-bureau',
+      streamVersion: 0,
+      events: [{ type: 'OrganizationRegistered' }],
+    });
+    const [stored] = (await journal.store.readStream('organization-bureau')).entries;
+    expect(JSON.parse(stored.canonical)).toMatchObject({
+      data: { name: 'Data Bureau' },
+      occurredAt: '2026-11-29T08:00:00.000Z',
+      source: 'urn:open-data-ledger:api',
+      metadata: {
+        actor: admin,
+        correlationId: 'request-1',
+        legalBasis: { rulebook: 'shanghai-public-data-2019/v1', article: expect.stringContaining('ch. 2') },
+      },
+    });
+  });
+
+  it('decides again after losing a race, so the loser sees the winner’s state and is refused by the rule', async () => {
+    const outcomes = await Promise.allSettled([
+      loop.handle(registerOrganization('First')),
+      loop.handle(registerOrganization('Second')),
+      loop.handle(registerOrganization('Third')),
+    ]);
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    for (const outcome of outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected')) {
+      expect(outcome.reason).toBeInstanceOf(OrganizationError);
+      expect(outcome.reason.code).toBe('OrganizationAlreadyRegistered');
+    }
+    expect((await journal.store.readStream('organization-bureau')).version).toBe(0);
+  });
+
+  it('refuses with PreconditionFailed when If-Match names another version, and writes nothing', async () => {
+    await loop.handle(registerOrganization('Data Bureau'));
+
+    await expect(loop.handle({ ...registerOrganization('Again'), ifMatch: 3 })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
+
+    expect(await journal.store.head()).toBe(0);
+  });
+
+  it('answers a command that changes nothing with no events and the current version', async () => {
+    const create = {
+      decider: principalDecider,
+      streamId: 'principal-p1',
+      command: {
+        type: 'CreatePrincipal' as const,
+        data: { name: 'P', role: 'supervisor' as const, key: { keyId: 'key-1', keyHash: 'a'.repeat(64) } },
+        context: { organizationRegistered: true },
+        metadata: { now, actor: admin },
+      },
+    };
+    await loop.handle(create);
+
+    const result = await loop.handle({
+      ...create,
+      command: {
+        type: 'ChangePrincipalRole' as const,
+        data: { role: 'supervisor' as const },
+        context: { organizationRegistered: true, otherActivePlatformAdmins: 1 },
+        metadata: { now, actor: admin },
+      },
+    });
+
+    expect(result).toEqual({ streamId: 'principal-p1', streamVersion: 1, events: [] });
+    await expect(loop.handle(create)).rejects.toBeInstanceOf(PrincipalError);
+  });
+
+  it('refuses to fold a stored event that does not fit its schema', async () => {
+    await journal.store.append('principal-broken', [
+      aNewEvent({ type: 'PrincipalCreated', data: { name: 'no role' } }),
+    ]);
+
+    await expect(loop.load(principalDecider, 'principal-broken')).rejects.toBeInstanceOf(
+      UnreadableEventError,
+    );
+  });
+});

@@ -1,0 +1,149 @@
+import { ConfigurationError, loadConfig } from './ledger-config';
+
+/** The problems loadConfig reports for `env`, one per line of its ConfigurationError. */
+function problemsWith(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      return error.message.split('\n- ').slice(1);
+    }
+    throw error;
+  }
+  return [];
+}
+
+const TOKEN = 'a-bootstrap-token-of-32-characters';
+
+describe('loading the configuration', () => {
+  it('falls back to the documented defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      migrationDatabaseUrl: undefined,
+      dataDir: './data',
+      redisUrl: undefined,
+      bootstrapToken: undefined,
+      bodyLimitBytes: 1024 * 1024,
+      logLevel: 'info',
+      processRole: 'all',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(
+      loadConfig({
+        PORT: '',
+        HOST: '',
+        DATABASE_URL: '',
+        LOG_LEVEL: '',
+        LEDGER_PROCESS: '',
+        LEDGER_BOOTSTRAP_TOKEN: '',
+      }),
+    ).toEqual(loadConfig({}));
+  });
+
+  it('reads every variable it knows', () => {
+    expect(
+      loadConfig({
+        PORT: '8080',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'postgres://ledger@db:5432/ledger',
+        LEDGER_MIGRATION_DATABASE_URL: 'postgres://owner@db:5432/ledger',
+        LEDGER_DATA_DIR: '/var/lib/ledger',
+        REDIS_URL: 'redis://cache:6379',
+        LEDGER_BOOTSTRAP_TOKEN: TOKEN,
+        LEDGER_BODY_LIMIT_BYTES: '2048',
+        LOG_LEVEL: 'debug',
+        LEDGER_PROCESS: 'api',
+      }),
+    ).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://ledger@db:5432/ledger',
+      migrationDatabaseUrl: 'postgres://owner@db:5432/ledger',
+      dataDir: '/var/lib/ledger',
+      redisUrl: 'redis://cache:6379',
+      bootstrapToken: TOKEN,
+      bodyLimitBytes: 2048,
+      logLevel: 'debug',
+      processRole: 'api',
+    });
+  });
+
+  describe('reports', () => {
+    it('a bootstrap token shorter than 16 characters', () => {
+      expect(problemsWith({ LEDGER_BOOTSTRAP_TOKEN: 'x'.repeat(15) })).toEqual([
+        'LEDGER_BOOTSTRAP_TOKEN must be at least 16 characters long',
+      ]);
+    });
+
+    it('no problem for a bootstrap token of exactly 16 characters', () => {
+      expect(loadConfig({ LEDGER_BOOTSTRAP_TOKEN: 'x'.repeat(16) }).bootstrapToken).toBe('x'.repeat(16));
+    });
+
+    it.each(['abc', '80.5', '-1', '65536', '70000'])('a PORT of %j', (port) => {
+      expect(problemsWith({ PORT: port })).toEqual([
+        `PORT must be an integer from 0 to 65535, not ${JSON.stringify(port)}`,
+      ]);
+    });
+
+    it.each(['0', '65535'])('no problem for a PORT of %j', (port) => {
+      expect(loadConfig({ PORT: port }).port).toBe(Number(port));
+    });
+
+    it.each(['1023', '67108865', 'big'])('a LEDGER_BODY_LIMIT_BYTES of %j', (limit) => {
+      expect(problemsWith({ LEDGER_BODY_LIMIT_BYTES: limit })).toEqual([
+        `LEDGER_BODY_LIMIT_BYTES must be an integer from 1024 to 67108864, not ${JSON.stringify(limit)}`,
+      ]);
+    });
+
+    it.each(['verbose', 'INFO', 'warning'])('a LOG_LEVEL of %j', (level) => {
+      expect(problemsWith({ LOG_LEVEL: level })).toEqual([
+        'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      ]);
+    });
+
+    it('a LEDGER_PROCESS other than all or api', () => {
+      expect(problemsWith({ LEDGER_PROCESS: 'worker' })).toEqual(['LEDGER_PROCESS must be all or api']);
+    });
+
+    it('LEDGER_PROCESS=api without DATABASE_URL', () => {
+      expect(problemsWith({ LEDGER_PROCESS: 'api' })).toEqual([
+        'LEDGER_PROCESS=api needs DATABASE_URL: the embedded store serves one process, which runs the API and the worker together',
+      ]);
+    });
+
+    it.each(['DATABASE_URL', 'LEDGER_MIGRATION_DATABASE_URL', 'REDIS_URL'])(
+      'a %s that is not a URL',
+      (name) => {
+        expect(problemsWith({ [name]: 'db.internal' })).toEqual([`${name} is not a URL`]);
+      },
+    );
+
+    it('every problem at once, in one ConfigurationError', () => {
+      const env = {
+        LEDGER_BOOTSTRAP_TOKEN: 'short',
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        LEDGER_PROCESS: 'api',
+        REDIS_URL: 'not a url',
+      };
+      expect(() => loadConfig(env)).toThrow(ConfigurationError);
+      expect(problemsWith(env).sort()).toEqual(
+        [
+          'LEDGER_BOOTSTRAP_TOKEN must be at least 16 characters long',
+          'PORT must be an integer from 0 to 65535, not "eighty"',
+          'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+          'LEDGER_PROCESS=api needs DATABASE_URL: the embedded store serves one process, which runs the API and the worker together',
+          'REDIS_URL is not a URL',
+        ].sort(),
+      );
+    });
+
+    it('a non-URL DATABASE_URL together with a bad PORT', () => {
+      expect(problemsWith({ DATABASE_URL: 'ledger-db', PORT: '99999' })).toHaveLength(2);
+    });
+  });
+});
