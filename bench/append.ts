@@ -6,7 +6,7 @@
  *   - in-process appends through the EventStore port from 32 callers vs. plain 100-row INSERTs of the
  *     same rows into the same database.
  *
- *   npm run bench:append -- [--seconds 10] [--database-url postgres://…]
+ *   npm run bench:append -- [--seconds 10] [--database-url postgres://…] [--only http|in-process]
  *
  * Needs the built ledger (the script builds it) and a PostgreSQL it may create a scratch database in.
  */
@@ -28,6 +28,7 @@ import {
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    only: { type: 'string' },
     'database-url': {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -85,8 +86,9 @@ async function main(): Promise<void> {
     `Append benchmark on PostgreSQL (scratch database ${databaseName}), ${seconds} s per measurement\n`,
   );
   try {
-    const http = await measureHttp(databaseUrl);
-    const inProcess = await measureInProcess(databaseUrl);
+    const http = args.only === 'in-process' ? undefined : await measureHttp(databaseUrl);
+    if (!http) await openJournal({ databaseUrl, dataDir: 'unused' }).then((journal) => journal.close());
+    const inProcess = args.only === 'http' ? undefined : await measureInProcess(databaseUrl);
     report(http, inProcess);
   } finally {
     await withClient(adminUrl, (client) =>
@@ -173,9 +175,9 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
   console.log('\nIn process (32 concurrent callers):');
   const pool = new Pool({ connectionString: databaseUrl, max: 32 });
   await pool.query('CREATE TABLE bench_plain_rows (LIKE ledger.events INCLUDING ALL)');
+  // The same rows as the journal gets: random UUID event ids, ~700-byte canonical entries, real hashes.
   const template = prepareEvent('usage-bench', newEvent());
   const canonical = encodeEntry(template, 0, 0, '2026-11-29T08:00:00.000Z');
-  const leafHash = leafHashOf(canonical).toString('hex');
   let nextRow = 0;
   const plainInsertRows = await loadInProcess(
     'plain 100-row INSERTs (the ceiling)',
@@ -185,12 +187,14 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
       const first = nextRow;
       nextRow += 100;
       const positions = Array.from({ length: 100 }, (_, i) => first + i);
+      const ids = positions.map(() => randomUUID());
+      const hashes = positions.map((position) => leafHashOf(canonical + position).toString('hex'));
       await pool.query(
         `INSERT INTO bench_plain_rows
          (global_position, event_id, stream_id, stream_version, type, recorded_at, actor_id, entry, leaf_hash, fingerprint)
-       SELECT p, 'e' || p, 'usage-bench', p, 'DataAccessed', now(), 'bench-publisher', $2, decode($3, 'hex'), decode($3, 'hex')
-         FROM unnest($1::int8[]) AS p`,
-        [positions, canonical, leafHash],
+       SELECT p, id, 'usage-bench', p, 'DataAccessed', now(), 'bench-publisher', $3, decode(h, 'hex'), decode(h, 'hex')
+         FROM unnest($1::int8[], $2::text[], $4::text[]) AS r(p, id, h)`,
+        [positions, ids, canonical, hashes],
       );
       return 100;
     },
@@ -223,43 +227,52 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
   }
 }
 
-function report(http: HttpResults, inProcess: InProcessResults): void {
-  const failures = [http.single, http.batch].reduce(
-    (sum, figures) => sum + figures.non2xx + figures.errors,
-    0,
-  );
-  const rows: [string, string, string, string][] = [
-    [
-      'bare Fastify route (ceiling)',
-      `${rate(http.bare.requestsPerSecond)} req/s`,
-      `p99 ${http.bare.p99Ms} ms`,
-      '',
-    ],
-    [
-      'single-event appends over HTTP',
-      `${rate(http.single.requestsPerSecond)} events/s`,
-      `p99 ${http.single.p99Ms} ms (target < 25)`,
-      `${percent(http.single.requestsPerSecond, http.bare.requestsPerSecond)} of bare (target ≥ 25%)`,
-    ],
-    [
-      '100-event batches over HTTP',
-      `${rate(http.batch.requestsPerSecond * 100)} events/s`,
-      `p99 ${http.batch.p99Ms} ms`,
-      'target ≥ 20,000 events/s',
-    ],
-    ['plain 100-row INSERTs (ceiling)', `${rate(inProcess.plainInsertRows)} rows/s`, '', ''],
-    [
-      'port appends, 100 events per call',
-      `${rate(inProcess.portBatchEvents)} events/s`,
-      '',
-      `${percent(inProcess.portBatchEvents, inProcess.plainInsertRows)} of plain INSERTs (target ≥ 50%)`,
-    ],
-    ['port appends, 1 event per call', `${rate(inProcess.portSingleEvents)} events/s`, '', ''],
-  ];
+function report(http: HttpResults | undefined, inProcess: InProcessResults | undefined): void {
+  const rows: [string, string, string, string][] = [];
+  if (http) {
+    rows.push(
+      [
+        'bare Fastify route (ceiling)',
+        `${rate(http.bare.requestsPerSecond)} req/s`,
+        `p99 ${http.bare.p99Ms} ms`,
+        '',
+      ],
+      [
+        'single-event appends over HTTP',
+        `${rate(http.single.requestsPerSecond)} events/s`,
+        `p99 ${http.single.p99Ms} ms (target < 25)`,
+        `${percent(http.single.requestsPerSecond, http.bare.requestsPerSecond)} of bare (target ≥ 25%)`,
+      ],
+      [
+        '100-event batches over HTTP',
+        `${rate(http.batch.requestsPerSecond * 100)} events/s`,
+        `p99 ${http.batch.p99Ms} ms`,
+        'target ≥ 20,000 events/s',
+      ],
+    );
+  }
+  if (inProcess) {
+    rows.push(
+      ['plain 100-row INSERTs (ceiling)', `${rate(inProcess.plainInsertRows)} rows/s`, '', ''],
+      [
+        'port appends, 100 events per call',
+        `${rate(inProcess.portBatchEvents)} events/s`,
+        '',
+        `${percent(inProcess.portBatchEvents, inProcess.plainInsertRows)} of plain INSERTs (target ≥ 50%)`,
+      ],
+      ['port appends, 1 event per call', `${rate(inProcess.portSingleEvents)} events/s`, '', ''],
+    );
+  }
   console.log('\nResults');
   for (const row of rows)
     console.log(`  ${row[0].padEnd(34)} ${row[1].padEnd(20)} ${row[2].padEnd(28)} ${row[3]}`);
-  console.log(`\n  failed requests during the HTTP runs: ${failures}`);
+  if (http) {
+    const failures = [http.single, http.batch].reduce(
+      (sum, figures) => sum + figures.non2xx + figures.errors,
+      0,
+    );
+    console.log(`\n  failed requests during the HTTP runs: ${failures}`);
+  }
 }
 
 async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

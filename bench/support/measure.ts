@@ -54,7 +54,11 @@ export async function loadInProcess(
   const started = Date.now();
   await Promise.all(
     Array.from({ length: callers }, async () => {
-      while (Date.now() < until) units += await work();
+      while (Date.now() < until) {
+        // Not `units += await work()`: that reads `units` before the await and loses the other callers' counts.
+        const done = await work();
+        units += done;
+      }
     }),
   );
   const perSecond = units / ((Date.now() - started) / 1000);

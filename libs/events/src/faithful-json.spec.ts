@@ -180,12 +180,6 @@ describe('faithful JSON', () => {
         path: '/a'.repeat(MAX_JSON_DEPTH),
       });
     });
-
-    it('counts depth from where it starts checking', () => {
-      expect(() => assertFaithfulJson(nestedArrays(2), '/data', MAX_JSON_DEPTH - 1)).toThrow(
-        UnfaithfulJsonError,
-      );
-    });
   });
 
   describe('points its error at the offending member', () => {

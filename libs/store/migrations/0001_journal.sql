@@ -21,15 +21,17 @@ EXCEPTION WHEN unique_violation THEN
 END
 $$;
 
+-- Identifiers compare byte for byte (COLLATE "C"): the same equality as any collation, and index
+-- maintenance without locale-aware comparisons, which the append path would pay on every row.
 CREATE TABLE ledger.events (
   global_position       bigint      PRIMARY KEY CHECK (global_position >= 0),
-  event_id              text        NOT NULL UNIQUE,
-  stream_id             text        NOT NULL,
+  event_id              text        COLLATE "C" NOT NULL UNIQUE,
+  stream_id             text        COLLATE "C" NOT NULL,
   stream_version        integer     NOT NULL CHECK (stream_version >= 0),
-  type                  text        NOT NULL,
+  type                  text        COLLATE "C" NOT NULL,
   recorded_at           timestamptz NOT NULL,
-  actor_id              text        NOT NULL,
-  actor_organization_id text,
+  actor_id              text        COLLATE "C" NOT NULL,
+  actor_organization_id text        COLLATE "C",
   -- RFC 8785 text of the whole entry: the exact bytes the leaf hash commits to. Never jsonb, which reorders keys.
   entry                 text        NOT NULL,
   leaf_hash             bytea       NOT NULL CHECK (length(leaf_hash) = 32),
@@ -59,20 +61,6 @@ CREATE TRIGGER events_are_never_updated_or_deleted
 CREATE TRIGGER events_are_never_truncated
   BEFORE TRUNCATE ON ledger.events
   FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_journal_change();
-
--- Wakes followers in every process: the payload is the new head.
-CREATE FUNCTION ledger.announce_appended() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('ledger_appended', (SELECT max(global_position)::text FROM appended));
-  RETURN NULL;
-END
-$$;
-
-CREATE TRIGGER events_announce_appended
-  AFTER INSERT ON ledger.events
-  REFERENCING NEW TABLE AS appended
-  FOR EACH STATEMENT EXECUTE FUNCTION ledger.announce_appended();
 
 REVOKE ALL ON ledger.events FROM PUBLIC;
 GRANT USAGE ON SCHEMA ledger TO ledger_app;

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@ledger/events';
-import { BatchPlan, LockedContext, planBatch, PreparedAppend, RecordedEvent } from './batch-plan';
+import { BatchPlan, encodeRow, LockedContext, planBatch, PreparedAppend, RecordedEvent } from './batch-plan';
 import { encodeEntry, leafHashOf, prepareEvent, PreparedEvent } from './entry-codec';
 import type { AppendedEvent, AppendResult, ExpectedVersion } from './event-store.port';
 import { EventIdConflictError, WrongExpectedVersionError } from './journal-errors';
@@ -356,13 +356,13 @@ describe('planning a group commit', () => {
   });
 
   describe('rows', () => {
-    it('hold the canonical entry at their position, its leaf hash, and the result the hash in base64', () => {
+    it('encode to the canonical entry at their position, its leaf hash, and the result the hash in base64', () => {
       const plan = planBatch(
         [[append('dataset-1', 'any', 'a')]],
         context({ head: 6, streams: { 'dataset-1': 2 } }),
         NOW,
       );
-      const [row] = plan.rows;
+      const row = encodeRow(plan.rows[0]);
       expect(row.canonical).toBe(encodeEntry(row.event, 7, 3, '2026-11-29T08:00:00.000Z'));
       expect(row.canonical).toContain('"globalPosition":7,');
       expect(row.canonical).toContain('"streamVersion":3,');

@@ -25,11 +25,17 @@ export interface RecordedEvent {
   appended: AppendedEvent;
 }
 
-export interface JournalRow {
+/** A row the batch will write, decided but not yet encoded. */
+export interface PlannedRow {
   globalPosition: number;
   event: PreparedEvent;
   streamVersion: number;
   recordedAt: string;
+  /** The caller's answer; its `leafHash` is filled in by encodeRow. */
+  appended: AppendedEvent;
+}
+
+export interface JournalRow extends PlannedRow {
   canonical: string;
   leafHash: Buffer;
 }
@@ -37,21 +43,22 @@ export interface JournalRow {
 export type RequestOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
 export interface BatchPlan {
-  rows: JournalRow[];
+  rows: PlannedRow[];
   outcomes: RequestOutcome[];
 }
 
 /**
  * Decides, in order, every request of a group commit: idempotent retries return what was recorded,
  * wrong expected versions and id conflicts refuse their request only, the rest get the next positions.
- * Pure: the locked section calls it between reading the context and writing the rows.
+ * It only decides: encodeRow then writes each row's canonical text and leaf hash, so the writer can
+ * encode one chunk while the database inserts the one before.
  */
 export function planBatch(requests: PreparedAppend[][], context: LockedContext, nowMs: number): BatchPlan {
   // recordedAt never decreases with position, even if the clock steps back.
   const recordedAt = new Date(Math.max(nowMs, context.lastRecordedAtMs)).toISOString();
   const versions = new Map(context.streamVersions);
   const recorded = new Map(context.recordedEvents);
-  const rows: JournalRow[] = [];
+  const rows: PlannedRow[] = [];
   const outcomes: RequestOutcome[] = [];
   let nextPosition = context.head + 1;
 
@@ -76,7 +83,7 @@ export function planBatch(requests: PreparedAppend[][], context: LockedContext, 
 
 /** One request's tentative changes, applied to the batch only if every append in it succeeds. */
 class RequestAttempt {
-  readonly rows: JournalRow[] = [];
+  readonly rows: PlannedRow[] = [];
   readonly results: AppendedEvent[] = [];
   private readonly versions = new Map<string, number>();
   private readonly recorded = new Map<string, RecordedEvent>();
@@ -119,23 +126,20 @@ class RequestAttempt {
     for (const event of append.events) {
       version += 1;
       const globalPosition = this.nextPosition++;
-      const canonical = encodeEntry(event, globalPosition, version, this.recordedAt);
-      const leafHash = leafHashOf(canonical);
       const appended: AppendedEvent = {
         id: event.id,
         type: event.type,
         streamId: append.streamId,
         streamVersion: version,
         globalPosition,
-        leafHash: leafHash.toString('base64'),
+        leafHash: '',
       };
       this.rows.push({
         globalPosition,
         event,
         streamVersion: version,
         recordedAt: this.recordedAt,
-        canonical,
-        leafHash,
+        appended,
       });
       this.recorded.set(event.id, { fingerprint: event.fingerprint, appended });
       this.results.push(appended);
@@ -155,6 +159,14 @@ class RequestAttempt {
   private recordedEvent(eventId: string): RecordedEvent | undefined {
     return this.recorded.get(eventId) ?? this.batchRecorded.get(eventId);
   }
+}
+
+/** The row's RFC 8785 text and leaf hash; also completes the caller's answer with the hash. */
+export function encodeRow(row: PlannedRow): JournalRow {
+  const canonical = encodeEntry(row.event, row.globalPosition, row.streamVersion, row.recordedAt);
+  const leafHash = leafHashOf(canonical);
+  row.appended.leafHash = leafHash.toString('base64');
+  return { ...row, canonical, leafHash };
 }
 
 function satisfies(expected: ExpectedVersion, current: number | null): boolean {

@@ -364,7 +364,9 @@ describe('preparing an event', () => {
     });
 
     it('absent data', () => {
-      expect(refusalOf(STREAM, newEvent({ data: undefined as unknown as JsonObject }))).toMatch(/^\/data/);
+      expect(refusalOf(STREAM, newEvent({ data: undefined as unknown as JsonObject }))).toBe(
+        'data is a JSON object',
+      );
     });
 
     it.each<[string, Partial<NewEvent>, string]>([

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
-import { assertFaithfulJson, isValidStreamId, UnfaithfulJsonError } from '@ledger/events';
+import { hash } from 'node:crypto';
+import { canonicalJson, isValidStreamId, UnfaithfulJsonError } from '@ledger/events';
 import type { NewEvent } from './event-store.port';
 import { InvalidEventError } from './journal-errors';
 
@@ -42,21 +41,22 @@ export function prepareEvent(streamId: string, event: NewEvent): PreparedEvent {
   if (event.occurredAt !== undefined && !isCanonicalTimestamp(event.occurredAt)) {
     throw new InvalidEventError('occurredAt is a real instant written YYYY-MM-DDTHH:mm:ss.sssZ');
   }
-  if (typeof event.source !== 'string' || event.source.length === 0)
+  if (typeof event.source !== 'string' || event.source.length === 0) {
     throw new InvalidEventError('source is required');
-  try {
-    assertFaithfulJson(event.id, '/id');
-    assertFaithfulJson(event.source, '/source');
-    assertFaithfulJson(event.data, '/data');
-    assertFaithfulJson(event.metadata, '/metadata');
-  } catch (error) {
-    if (error instanceof UnfaithfulJsonError) throw new InvalidEventError(error.message);
-    throw error;
   }
   if (event.data === null || typeof event.data !== 'object' || Array.isArray(event.data)) {
     throw new InvalidEventError('data is a JSON object');
   }
-  const dataJson = canonicalize(event.data) as string;
+  let idJson: string, sourceJson: string, dataJson: string, metadataJson: string;
+  try {
+    idJson = canonicalJson(event.id, '/id');
+    sourceJson = canonicalJson(event.source, '/source');
+    dataJson = canonicalJson(event.data, '/data');
+    metadataJson = canonicalJson(event.metadata, '/metadata');
+  } catch (error) {
+    if (error instanceof UnfaithfulJsonError) throw new InvalidEventError(error.message);
+    throw error;
+  }
   const actor = event.metadata.actor;
   return {
     id: event.id,
@@ -67,13 +67,13 @@ export function prepareEvent(streamId: string, event: NewEvent): PreparedEvent {
     occurredAt: event.occurredAt,
     actorId: actor.id,
     actorOrganizationId: actor.organizationId,
-    idJson: JSON.stringify(event.id),
+    idJson,
     typeJson: JSON.stringify(event.type),
     streamIdJson: JSON.stringify(streamId),
-    sourceJson: JSON.stringify(event.source),
+    sourceJson,
     occurredAtJson: event.occurredAt === undefined ? undefined : JSON.stringify(event.occurredAt),
     dataJson,
-    metadataJson: canonicalize(event.metadata) as string,
+    metadataJson,
     fingerprint: fingerprintOf(event, streamId, dataJson),
   };
 }
@@ -98,19 +98,26 @@ export function encodeEntry(
   );
 }
 
+let lastValidTimestamp = '';
+
 /** `YYYY-MM-DDTHH:mm:ss.sssZ` naming a real instant (no 30 February, no hour 25). */
 function isCanonicalTimestamp(value: string): boolean {
+  // The events of one append mostly share a time: remember the last one found valid.
+  if (value === lastValidTimestamp) return true;
   if (!TIMESTAMP.test(value)) return false;
   const time = Date.parse(value);
-  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+  if (Number.isNaN(time) || new Date(time).toISOString() !== value) return false;
+  lastValidTimestamp = value;
+  return true;
 }
 
-/** SHA-256(0x00 ‖ entry bytes): the RFC 9162 leaf hash. */
+/**
+ * SHA-256(0x00 ‖ entry bytes): the RFC 9162 leaf hash. U+0000 is the single byte 0x00 in UTF-8, so
+ * prefixing the text hashes exactly those bytes, in one call (a third of the cost of a Hash object).
+ */
 export function leafHashOf(canonicalEntry: string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(canonicalEntry, 'utf8').digest();
+  return hash('sha256', `\u0000${canonicalEntry}`, 'buffer');
 }
-
-const LEAF_PREFIX = Buffer.from([0x00]);
 
 function fingerprintOf(event: NewEvent, streamId: string, dataJson: string): string {
   // Members are joined with U+0000, which none of them can contain (assertFaithfulJson refuses it).
@@ -125,5 +132,5 @@ function fingerprintOf(event: NewEvent, streamId: string, dataJson: string): str
       event.metadata.actor.id,
       dataJson,
     ].join('\u0000');
-  return createHash('sha256').update(material, 'utf8').digest('hex');
+  return hash('sha256', material, 'hex');
 }

@@ -1,13 +1,11 @@
-import {
-  planBatch,
-  LockedContext,
-  PreparedAppend,
-  RecordedEvent,
-  JournalRow,
-  RequestOutcome,
-} from './batch-plan';
+import { encodeRow, JournalRow, LockedContext, planBatch, PreparedAppend, RecordedEvent } from './batch-plan';
 import type { AppendedEvent, AppendResult } from './event-store.port';
-import { INSERT_ENTRIES, LOCK_JOURNAL_FOR_APPEND, READ_LOCKED_CONTEXT } from './journal.sql';
+import {
+  INSERT_ENTRIES,
+  INSERT_ENTRIES_AND_ANNOUNCE,
+  LOCK_JOURNAL_FOR_APPEND,
+  READ_LOCKED_CONTEXT,
+} from './journal.sql';
 import { isUnavailableError, SqlDatabase, SqlQueryable } from './sql-database';
 
 export interface GroupCommitOptions {
@@ -19,6 +17,8 @@ export interface GroupCommitOptions {
   onCommitted?: (head: number, rowsWritten: number) => void;
 }
 
+const INSERT_CHUNK_ROWS = 250;
+
 interface PendingRequest {
   appends: PreparedAppend[];
   eventCount: number;
@@ -27,19 +27,24 @@ interface PendingRequest {
 }
 
 /**
- * Group commit (architecture.md §1): requests that arrive while a batch is being written wait, then
- * share the next transaction. The batch takes the journal's advisory lock, reads what it needs in one
- * query, decides every request in memory (no savepoints, so one refused request never aborts the
- * others), writes all accepted events in one INSERT and commits before answering anyone. Positions
+ * Group commit (architecture.md §1): requests wait in a queue and share the next transaction. A
+ * batch takes the journal's advisory lock (sent with BEGIN), and only then takes what is queued, so
+ * that everything that arrived while the previous batch committed rides along. It reads what it
+ * needs in one query, decides every request in memory (no savepoints, so one refused request never
+ * aborts the others), inserts the accepted events and commits before answering anyone. Positions
  * are therefore gapless, in commit order, and known when the append is acknowledged.
+ *
+ * Two lanes (connections) work in turn: while one commits, the other is already waiting for the lock
+ * in the database, so the lock's round trip is off the critical path. PGlite runs one transaction at
+ * a time whatever the lanes do.
  */
 export class GroupCommitWriter {
   private readonly queue: PendingRequest[] = [];
-  private draining = false;
-  private idle: Promise<void> = Promise.resolve();
-  private markIdle: () => void = () => undefined;
   private readonly clock: () => number;
   private readonly maxBatchEvents: number;
+  private wakeLanes: (() => void)[] = [];
+  private flushWaiters: (() => void)[] = [];
+  private unanswered = 0;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -47,49 +52,57 @@ export class GroupCommitWriter {
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxBatchEvents = options.maxBatchEvents ?? 2000;
+    const lanes = db.kind === 'postgres' ? 2 : 1;
+    for (let lane = 0; lane < lanes; lane++) void this.runLane();
   }
 
   submit(appends: PreparedAppend[]): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       const eventCount = appends.reduce((sum, append) => sum + append.events.length, 0);
-      this.queue.push({ appends, eventCount, resolve, reject });
-      if (!this.draining) void this.drain();
+      this.unanswered++;
+      this.queue.push({
+        appends,
+        eventCount,
+        resolve: (result) => this.answered(() => resolve(result)),
+        reject: (error) => this.answered(() => reject(error)),
+      });
+      const wake = this.wakeLanes;
+      this.wakeLanes = [];
+      for (const lane of wake) lane();
     });
   }
 
   /** Resolves once every request submitted so far has been answered. */
   flushed(): Promise<void> {
-    return this.idle;
+    if (this.unanswered === 0) return Promise.resolve();
+    return new Promise((resolve) => this.flushWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
-    this.draining = true;
-    this.idle = new Promise((resolve) => (this.markIdle = resolve));
-    try {
-      while (this.queue.length > 0) await this.writeBatch(this.takeBatch());
-    } finally {
-      this.draining = false;
-      this.markIdle();
+  private answered(answer: () => void): void {
+    answer();
+    if (--this.unanswered === 0) {
+      const waiters = this.flushWaiters;
+      this.flushWaiters = [];
+      for (const waiter of waiters) waiter();
     }
   }
 
-  private takeBatch(): PendingRequest[] {
-    const batch = [this.queue.shift() as PendingRequest];
-    let events = batch[0].eventCount;
-    while (this.queue.length > 0 && events + this.queue[0].eventCount <= this.maxBatchEvents) {
-      const next = this.queue.shift() as PendingRequest;
-      events += next.eventCount;
-      batch.push(next);
+  private async runLane(): Promise<void> {
+    for (;;) {
+      while (this.queue.length === 0) await new Promise<void>((resolve) => this.wakeLanes.push(resolve));
+      await this.writeBatch();
     }
-    return batch;
   }
 
-  private async writeBatch(batch: PendingRequest[]): Promise<void> {
-    let outcomes: RequestOutcome[];
-    let head = -1;
-    let written = 0;
+  /** Takes what is queued once the lock is held, or writes the given requests (one at a time after a failure). */
+  private async writeBatch(given?: PendingRequest[]): Promise<void> {
+    let batch: PendingRequest[] = given ?? [];
+    let outcome: Awaited<ReturnType<GroupCommitWriter['writeLocked']>>;
     try {
-      ({ outcomes, head, written } = await this.db.transaction((tx) => this.writeLocked(tx, batch)));
+      outcome = await this.db.transaction(async (tx) => {
+        if (!given) batch = this.takeBatch();
+        return this.writeLocked(tx, batch);
+      }, LOCK_JOURNAL_FOR_APPEND);
     } catch (error) {
       if (batch.length > 1 && !isUnavailableError(error)) {
         // Something no request-level check foresaw: retry each request alone so only the culprit fails.
@@ -99,24 +112,49 @@ export class GroupCommitWriter {
       for (const request of batch) request.reject(error as Error);
       return;
     }
-    if (written > 0) this.options.onCommitted?.(head, written);
+    if (outcome.written > 0) this.options.onCommitted?.(outcome.head, outcome.written);
     batch.forEach((request, index) => {
-      const outcome = outcomes[index];
-      if (outcome.ok) request.resolve(outcome.result);
-      else request.reject(outcome.error);
+      const answer = outcome.outcomes[index];
+      if (answer.ok) request.resolve(answer.result);
+      else request.reject(answer.error);
     });
   }
 
+  private takeBatch(): PendingRequest[] {
+    const batch: PendingRequest[] = [];
+    let events = 0;
+    while (
+      this.queue.length > 0 &&
+      (batch.length === 0 || events + this.queue[0].eventCount <= this.maxBatchEvents)
+    ) {
+      const next = this.queue.shift() as PendingRequest;
+      events += next.eventCount;
+      batch.push(next);
+    }
+    return batch;
+  }
+
   private async writeLocked(tx: SqlQueryable, batch: PendingRequest[]) {
-    await tx.query(LOCK_JOURNAL_FOR_APPEND);
+    if (batch.length === 0) return { outcomes: [], head: -1, written: 0 };
     const context = await readLockedContext(tx, batch);
     const plan = planBatch(
       batch.map((request) => request.appends),
       context,
       this.clock(),
     );
-    if (plan.rows.length > 0) await tx.query(INSERT_ENTRIES, insertParameters(plan.rows));
     const head = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : context.head;
+    // Encode chunk by chunk: this thread encodes and hashes the next chunk while the database
+    // inserts the one before, on the transaction's one connection. The last insert announces the head.
+    let inserting: Promise<unknown> | undefined;
+    for (let start = 0; start < plan.rows.length; start += INSERT_CHUNK_ROWS) {
+      const last = start + INSERT_CHUNK_ROWS >= plan.rows.length;
+      const parameters = insertParameters(plan.rows.slice(start, start + INSERT_CHUNK_ROWS).map(encodeRow));
+      await inserting;
+      inserting = last
+        ? tx.query(INSERT_ENTRIES_AND_ANNOUNCE, [...parameters, head])
+        : tx.query(INSERT_ENTRIES, parameters);
+    }
+    await inserting;
     return { outcomes: plan.outcomes, head, written: plan.rows.length };
   }
 }
@@ -152,20 +190,20 @@ async function readLockedContext(tx: SqlQueryable, batch: PendingRequest[]): Pro
   };
 }
 
+/** INSERT_ENTRIES' parameters: one array per column, the batch's recorded time, the entries as one newline-joined text. */
 function insertParameters(rows: JournalRow[]): unknown[] {
-  const columns: unknown[][] = Array.from({ length: 11 }, () => new Array(rows.length));
-  rows.forEach((row, i) => {
-    columns[0][i] = row.globalPosition;
-    columns[1][i] = row.event.id;
-    columns[2][i] = row.event.streamId;
-    columns[3][i] = row.streamVersion;
-    columns[4][i] = row.event.type;
-    columns[5][i] = row.recordedAt;
-    columns[6][i] = row.event.actorId;
-    columns[7][i] = row.event.actorOrganizationId ?? null;
-    columns[8][i] = row.canonical;
-    columns[9][i] = row.leafHash.toString('hex');
-    columns[10][i] = row.event.fingerprint;
-  });
-  return columns;
+  const column = <T>(value: (row: JournalRow) => T): T[] => rows.map(value);
+  return [
+    column((row) => row.globalPosition),
+    column((row) => row.event.id),
+    column((row) => row.event.streamId),
+    column((row) => row.streamVersion),
+    column((row) => row.event.type),
+    rows[0].recordedAt,
+    column((row) => row.event.actorId),
+    column((row) => row.event.actorOrganizationId ?? null),
+    column((row) => row.canonical).join('\n'),
+    column((row) => row.leafHash.toString('hex')),
+    column((row) => row.event.fingerprint),
+  ];
 }

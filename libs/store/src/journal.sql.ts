@@ -1,6 +1,9 @@
 /** Every statement the journal runs, in one place, as plain SQL (PostgreSQL 15 and PGlite). */
 
-/** Serialises appends across every process that writes to this database; released at commit. */
+/** NOTIFY channel on which every committed append announces the new head. */
+export const APPENDED_CHANNEL = 'ledger_appended';
+
+/** Serialises appends across every process that writes to this database; released at commit. Sent with BEGIN. */
 export const LOCK_JOURNAL_FOR_APPEND = `SELECT pg_advisory_xact_lock(5194828001)`;
 
 /** Under the append lock: the head, its recorded time, the touched streams' versions and the batch's already-recorded ids. */
@@ -21,16 +24,20 @@ SELECT
             'fingerprint', encode(e.fingerprint, 'hex')))
      FROM ledger.events e WHERE e.event_id = ANY($2::text[])) AS recorded`;
 
-/** One multi-row insert per group commit; one array per column. */
+/**
+ * A multi-row insert, one array per column; every row of a group commit shares its recorded time.
+ * The entries, the bulk of the bytes, travel as one text joined by newlines rather than as an array
+ * literal: canonical JSON never holds a raw newline, and neither side then escapes every quote.
+ */
 export const INSERT_ENTRIES = `
 INSERT INTO ledger.events
   (global_position, event_id, stream_id, stream_version, type, recorded_at,
    actor_id, actor_organization_id, entry, leaf_hash, fingerprint)
-SELECT position, event_id, stream_id, stream_version, type, recorded_at,
+SELECT position, event_id, stream_id, stream_version, type, $6::timestamptz,
        actor_id, actor_organization_id, entry, decode(leaf_hash, 'hex'), decode(fingerprint, 'hex')
-  FROM unnest($1::int8[], $2::text[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[],
-              $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-       AS rows(position, event_id, stream_id, stream_version, type, recorded_at,
+  FROM unnest($1::int8[], $2::text[], $3::text[], $4::int4[], $5::text[],
+              $7::text[], $8::text[], string_to_array($9::text, E'\\n'), $10::text[], $11::text[])
+       AS rows(position, event_id, stream_id, stream_version, type,
                actor_id, actor_organization_id, entry, leaf_hash, fingerprint)`;
 
 const ENTRY_COLUMNS = `global_position, event_id, stream_id, stream_version, type,
@@ -60,5 +67,10 @@ SELECT ${ENTRY_COLUMNS}
 
 export const READ_HEAD = `SELECT global_position FROM ledger.events ORDER BY global_position DESC LIMIT 1`;
 
-/** NOTIFY channel on which every committed append announces the new head. */
-export const APPENDED_CHANNEL = 'ledger_appended';
+/**
+ * The last insert of an append, which also announces the new head ($12) on APPENDED_CHANNEL: sent in
+ * the append's transaction, the notification reaches followers in every process when it commits.
+ */
+export const INSERT_ENTRIES_AND_ANNOUNCE = `
+WITH appended AS (${INSERT_ENTRIES} RETURNING 1)
+SELECT pg_notify('${APPENDED_CHANNEL}', $12::text) FROM (SELECT count(*) FROM appended) AS done`;

@@ -12,8 +12,11 @@ export type SqlTransaction = SqlQueryable & SqlScriptRunner;
 
 export interface SqlDatabase extends SqlQueryable, SqlScriptRunner {
   readonly kind: 'postgres' | 'pglite';
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+   * `firstStatement` (no parameters) is sent together with BEGIN, saving a round trip.
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>, firstStatement?: string): Promise<T>;
   /** Calls `onNotify` for every NOTIFY on `channel` until the returned function is called. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;

@@ -30,13 +30,14 @@ export class PGliteDatabase implements SqlDatabase {
     await this.db.exec(sql);
   }
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) =>
-      work({
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, firstStatement?: string): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      if (firstStatement) await tx.exec(firstStatement);
+      return work({
         query: async <TRow>(sql: string, params?: unknown[]) => (await tx.query<TRow>(sql, params)).rows,
         exec: async (sql: string) => void (await tx.exec(sql)),
-      }),
-    );
+      });
+    });
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {

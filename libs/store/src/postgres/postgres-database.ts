@@ -34,7 +34,7 @@ export class PostgresDatabase implements SqlDatabase {
     await this.query(sql);
   }
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, firstStatement?: string): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -43,7 +43,7 @@ export class PostgresDatabase implements SqlDatabase {
     }
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      await client.query(firstStatement ? `BEGIN; ${firstStatement}` : 'BEGIN');
       const tx: SqlTransaction = {
         query: async <TRow>(sql: string, params?: unknown[]) =>
           (await client.query(sql, params)).rows as TRow[],
