@@ -37,7 +37,8 @@ export interface PlannedRow {
 
 export interface JournalRow extends PlannedRow {
   canonical: string;
-  leafHash: Buffer;
+  /** Standard base64, as answered to the caller and sent to the database. */
+  leafHash: string;
 }
 
 export type RequestOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
@@ -164,8 +165,8 @@ class RequestAttempt {
 /** The row's RFC 8785 text and leaf hash; also completes the caller's answer with the hash. */
 export function encodeRow(row: PlannedRow): JournalRow {
   const canonical = encodeEntry(row.event, row.globalPosition, row.streamVersion, row.recordedAt);
-  const leafHash = leafHashOf(canonical);
-  row.appended.leafHash = leafHash.toString('base64');
+  const leafHash = leafHashOf(canonical).toString('base64');
+  row.appended.leafHash = leafHash;
   return { ...row, canonical, leafHash };
 }
 

@@ -27,7 +27,15 @@ export interface PreparedEvent {
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 
-export function prepareEvent(streamId: string, event: NewEvent): PreparedEvent {
+/**
+ * Checks an event and canonicalises what does not depend on its position. `metadataCache` lets the
+ * events of one append that share a metadata object be canonicalised once.
+ */
+export function prepareEvent(
+  streamId: string,
+  event: NewEvent,
+  metadataCache: Map<object, string> = new Map(),
+): PreparedEvent {
   if (!isValidStreamId(streamId))
     throw new InvalidEventError(`invalid stream id ${JSON.stringify(streamId)}`);
   if (typeof event.id !== 'string' || event.id.length === 0 || event.id.length > 200) {
@@ -52,7 +60,8 @@ export function prepareEvent(streamId: string, event: NewEvent): PreparedEvent {
     idJson = canonicalJson(event.id, '/id');
     sourceJson = canonicalJson(event.source, '/source');
     dataJson = canonicalJson(event.data, '/data');
-    metadataJson = canonicalJson(event.metadata, '/metadata');
+    metadataJson = metadataCache.get(event.metadata) ?? canonicalJson(event.metadata, '/metadata');
+    metadataCache.set(event.metadata, metadataJson);
   } catch (error) {
     if (error instanceof UnfaithfulJsonError) throw new InvalidEventError(error.message);
     throw error;

@@ -203,7 +203,7 @@ function insertParameters(rows: JournalRow[]): unknown[] {
     column((row) => row.event.actorId),
     column((row) => row.event.actorOrganizationId ?? null),
     column((row) => row.canonical).join('\n'),
-    column((row) => row.leafHash.toString('hex')),
+    column((row) => row.leafHash),
     column((row) => row.event.fingerprint),
   ];
 }

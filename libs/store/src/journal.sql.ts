@@ -34,7 +34,7 @@ INSERT INTO ledger.events
   (global_position, event_id, stream_id, stream_version, type, recorded_at,
    actor_id, actor_organization_id, entry, leaf_hash, fingerprint)
 SELECT position, event_id, stream_id, stream_version, type, $6::timestamptz,
-       actor_id, actor_organization_id, entry, decode(leaf_hash, 'hex'), decode(fingerprint, 'hex')
+       actor_id, actor_organization_id, entry, decode(leaf_hash, 'base64'), decode(fingerprint, 'hex')
   FROM unnest($1::int8[], $2::text[], $3::text[], $4::int4[], $5::text[],
               $7::text[], $8::text[], string_to_array($9::text, E'\\n'), $10::text[], $11::text[])
        AS rows(position, event_id, stream_id, stream_version, type,

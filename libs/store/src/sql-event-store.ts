@@ -72,12 +72,13 @@ export class SqlEventStore implements EventStore {
     if (appends.length === 0 || appends.some((append) => append.events.length === 0)) {
       throw new InvalidEventError('an append needs at least one event per stream');
     }
+    const metadataCache = new Map<object, string>();
     const prepared = appends.map((append) => {
       assertExpectedVersion(append.expectedVersion);
       return {
         streamId: append.streamId,
         expectedVersion: append.expectedVersion,
-        events: append.events.map((event) => prepareEvent(append.streamId, event)),
+        events: append.events.map((event) => prepareEvent(append.streamId, event, metadataCache)),
       };
     });
     return this.writer.submit(prepared);

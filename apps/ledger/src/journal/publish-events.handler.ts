@@ -1,6 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { EVENT_CATALOGUE, EventType, isKnownEventType, JsonObject, publishedStreamOf } from '@ledger/events';
+import {
+  EntryMetadata,
+  EVENT_CATALOGUE,
+  EventType,
+  isKnownEventType,
+  JsonObject,
+  publishedStreamOf,
+} from '@ledger/events';
 import { EVENT_STORE, EventDataValidator, FieldError, Rulebooks } from '@ledger/runtime';
 import type { AppendResult, EventStore, StreamAppend } from '@ledger/store';
 import { actorOf } from '../access/access.decorators';
@@ -32,8 +39,19 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
 
   async execute({ events, publisher, correlationId, now }: PublishEvents): Promise<AppendResult> {
     const many = events.length > 1;
+    // One metadata object per event type: the events of a request share actor, request and legal basis.
+    const metadataByType = new Map<EventType, EntryMetadata>();
+    const metadataOf = (type: EventType) =>
+      metadataByType.get(type) ??
+      (metadataByType
+        .set(type, {
+          actor: actorOf(publisher),
+          correlationId,
+          legalBasis: this.rulebooks.legalBasisFor(type, now),
+        })
+        .get(type) as EntryMetadata);
     const appends = events.map((event, index) =>
-      this.toAppend(event, publisher, correlationId, now, many ? `/${index}` : ''),
+      this.toAppend(event, publisher, metadataOf, many ? `/${index}` : ''),
     );
     return this.store.appendMany(appends);
   }
@@ -41,8 +59,7 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
   private toAppend(
     event: ReceivedCloudEvent,
     publisher: AuthenticatedPrincipal,
-    correlationId: string,
-    now: Date,
+    metadataOf: (type: EventType) => EntryMetadata,
     path: string,
   ): StreamAppend {
     const type = publishableType(event.type, path);
@@ -85,11 +102,7 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
           id: event.id,
           type,
           data,
-          metadata: {
-            actor: actorOf(publisher),
-            correlationId,
-            legalBasis: this.rulebooks.legalBasisFor(type, now),
-          },
+          metadata: metadataOf(type),
           source: event.source,
           schemaVersion: EVENT_CATALOGUE[type].schemaVersion,
           ...(event.time !== undefined && { occurredAt: event.time }),
