@@ -104,6 +104,9 @@ export class GroupCommitWriter {
         return this.writeLocked(tx, batch);
       }, LOCK_JOURNAL_FOR_APPEND);
     } catch (error) {
+      // The transaction failed before taking anything (the database is down, say): answer what is
+      // queued now, so callers get their error at once and the lane does not spin on a dead database.
+      if (!given && batch.length === 0) batch = this.takeBatch();
       if (batch.length > 1 && !isUnavailableError(error)) {
         // Something no request-level check foresaw: retry each request alone so only the culprit fails.
         for (const request of batch) await this.writeBatch([request]);
@@ -112,12 +115,18 @@ export class GroupCommitWriter {
       for (const request of batch) request.reject(error as Error);
       return;
     }
-    if (outcome.written > 0) this.options.onCommitted?.(outcome.head, outcome.written);
     batch.forEach((request, index) => {
       const answer = outcome.outcomes[index];
       if (answer.ok) request.resolve(answer.result);
       else request.reject(answer.error);
     });
+    if (outcome.written > 0) {
+      try {
+        this.options.onCommitted?.(outcome.head, outcome.written);
+      } catch {
+        // An observer (metrics, wake-ups) must never stop the writer; the append itself is done.
+      }
+    }
   }
 
   private takeBatch(): PendingRequest[] {

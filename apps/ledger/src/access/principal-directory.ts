@@ -105,9 +105,12 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return queued;
   }
 
-  /** The principal holding `token`, if the token is an active key. */
+  /** The principal whose active key hashes to `keyHash`; an unknown hash first makes the directory catch up. */
   async authenticate(keyHash: string): Promise<AuthenticatedPrincipal | undefined> {
-    return this.findByKeyHash(keyHash) ?? (await this.catchUp(), this.findByKeyHash(keyHash));
+    const known = this.findByKeyHash(keyHash);
+    if (known) return known;
+    await this.catchUp();
+    return this.findByKeyHash(keyHash);
   }
 
   get position(): number {
