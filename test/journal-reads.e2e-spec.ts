@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { randomUUID } from 'node:crypto';
+import { leafHashOf } from './support/leaf-hash';
 import { LedgerUnderTest } from './support/ledger-under-test';
 
 /** GET /v1/events, its live tail, GET /v1/streams/{id}/events, and who may read what (http-api.md, "Reading the journal"). */
@@ -205,10 +205,3 @@ describe('reading the journal', () => {
     };
   }
 });
-
-function leafHashOf(entry: unknown): string {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(canonicalize(entry) as string, 'utf8')
-    .digest('base64');
-}

@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
-import canonicalize from 'canonicalize';
 import { CloudEvent, HTTP } from 'cloudevents';
+import { leafHashOf } from './support/leaf-hash';
 import { LedgerUnderTest } from './support/ledger-under-test';
 
 /** POST /v1/events, driven by the official CloudEvents SDK as the client (http-api.md, "Publishing events"). */
@@ -346,13 +346,6 @@ describe('publishing CloudEvents', () => {
     });
   });
 });
-
-function leafHashOf(entry: unknown): string {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(canonicalize(entry) as string, 'utf8')
-    .digest('base64');
-}
 
 function rawPost(url: string, body: string, rawHeaders: string[]): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
