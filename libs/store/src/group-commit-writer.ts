@@ -13,7 +13,7 @@ export interface GroupCommitOptions {
   clock?: () => number;
   /** Stop adding requests to a batch beyond this many events (a larger single request still goes alone). */
   maxBatchEvents?: number;
-  /** Called after every commit with the new head (-1 if nothing was written). */
+  /** Called after every commit that wrote events, with the new head and the number of events written. */
   onCommitted?: (head: number, rowsWritten: number) => void;
 }
 
