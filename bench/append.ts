@@ -13,8 +13,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { encodeEntry, leafHashOf, NewEvent, openJournal, prepareEvent } from '@ledger/store';
+import { createScratchDatabase } from '../test/support/test-backend';
 import {
   HttpFigures,
   loadHttp,
@@ -76,14 +77,10 @@ function newEvent(): NewEvent {
 }
 
 async function main(): Promise<void> {
-  const adminUrl = args['database-url'] as string;
-  const databaseName = `ledger_bench_${Date.now()}`;
-  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${databaseName}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${databaseName}`;
-  const databaseUrl = url.toString();
+  const scratch = await createScratchDatabase(args['database-url'] as string, 'ledger_bench');
+  const databaseUrl = scratch.url;
   console.log(
-    `Append benchmark on PostgreSQL (scratch database ${databaseName}), ${seconds} s per measurement\n`,
+    `Append benchmark on PostgreSQL (scratch database ${scratch.name}), ${seconds} s per measurement\n`,
   );
   try {
     const http = args.only === 'in-process' ? undefined : await measureHttp(databaseUrl);
@@ -91,9 +88,7 @@ async function main(): Promise<void> {
     const inProcess = args.only === 'http' ? undefined : await measureInProcess(databaseUrl);
     report(http, inProcess);
   } finally {
-    await withClient(adminUrl, (client) =>
-      client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`),
-    );
+    await scratch.drop();
   }
 }
 
@@ -272,16 +267,6 @@ function report(http: HttpResults | undefined, inProcess: InProcessResults | und
       0,
     );
     console.log(`\n  failed requests during the HTTP runs: ${failures}`);
-  }
-}
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }
 

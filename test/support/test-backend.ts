@@ -42,15 +42,30 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       dispose: async () => undefined,
     };
   }
-  const adminUrl = process.env.DATABASE_URL as string;
-  const name = `ledger_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const scratch = await createScratchDatabase(
+    process.env.DATABASE_URL as string,
+    `ledger_test_${process.pid}`,
+  );
+  return {
+    journalOptions: { databaseUrl: scratch.url, dataDir: 'unused' },
+    ownerUrl: scratch.url,
+    dispose: scratch.drop,
+  };
+}
+
+/** A new PostgreSQL database next to the one `adminUrl` names, and how to drop it (tests, benchmarks). */
+export async function createScratchDatabase(
+  adminUrl: string,
+  prefix: string,
+): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
-    journalOptions: { databaseUrl: url.toString(), dataDir: 'unused' },
-    ownerUrl: url.toString(),
-    dispose: async () => {
+    name,
+    url: url.toString(),
+    drop: async () => {
       await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { ConfigurationError, loadConfig } from '@ledger/runtime';
-import { Journal, Migration, openJournal, projectPath } from '@ledger/store';
+import { appliedMigrations, Journal, Migration, openJournal, projectPath } from '@ledger/store';
 import { readFileSync } from 'node:fs';
 
 /** `ledger`: the ledger's command line. Later issues add verify, audit and projection rebuilds. */
@@ -33,15 +33,12 @@ function program(): Command {
     .command('status')
     .description('print where the journal is, its head and the migrations applied')
     .action(async () => {
-      await withJournal(async ({ database, location }) => {
-        const [head] = await database.query<{ head: string | null; count: string }>(
-          'SELECT max(global_position)::text AS head, count(*)::text AS count FROM ledger.events',
-        );
-        const migrations = await database.query<{ version: number; name: string }>(
-          'SELECT version, name FROM ledger.schema_migrations ORDER BY version',
-        );
+      await withJournal(async ({ store, database, location }) => {
+        const head = await store.head();
+        const migrations = await appliedMigrations(database);
         console.log(`journal:    ${location}`);
-        console.log(`entries:    ${head.count}${head.head === null ? '' : ` (head position ${head.head})`}`);
+        // Positions are gapless from 0, so the head says how many entries there are.
+        console.log(`entries:    ${head + 1}${head < 0 ? '' : ` (head position ${head})`}`);
         console.log(`migrations: ${migrations.map((m) => `${m.version}_${m.name}`).join(', ') || 'none'}`);
       });
     });

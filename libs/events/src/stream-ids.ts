@@ -30,7 +30,3 @@ export function aggregateIdOf(streamId: string): string {
 export function isValidStreamId(value: unknown): value is string {
   return typeof value === 'string' && STREAM_ID_PATTERN.test(value);
 }
-
-export function isValidAggregateId(value: unknown): value is string {
-  return typeof value === 'string' && AGGREGATE_ID_PATTERN.test(value);
-}

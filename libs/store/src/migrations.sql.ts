@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS ledger.schema_migrations (
 /** Keeps two processes starting at once from applying the same migration twice. */
 export const LOCK_MIGRATIONS = `SELECT pg_advisory_xact_lock(5194828002)`;
 
-export const APPLIED_MIGRATIONS = `SELECT version FROM ledger.schema_migrations ORDER BY version`;
+export const APPLIED_MIGRATIONS = `SELECT version, name FROM ledger.schema_migrations ORDER BY version`;
 
 export const RECORD_MIGRATION = `INSERT INTO ledger.schema_migrations (version, name) VALUES ($1, $2)`;
 

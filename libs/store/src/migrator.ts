@@ -8,7 +8,7 @@ import {
   SERVER_ENCODING,
 } from './migrations.sql';
 import { projectPath } from './project-root';
-import type { SqlDatabase } from './sql-database';
+import type { SqlDatabase, SqlQueryable } from './sql-database';
 
 export interface Migration {
   version: number;
@@ -44,10 +44,8 @@ export async function migrate(db: SqlDatabase, migrations = loadMigrations()): P
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
       await tx.query(LOCK_MIGRATIONS);
-      const versions = (await tx.query<{ version: number }>(APPLIED_MIGRATIONS)).map((row) =>
-        Number(row.version),
-      );
-      if (versions.includes(migration.version)) return false;
+      const applied = await appliedMigrations(tx);
+      if (applied.some((done) => done.version === migration.version)) return false;
       await tx.exec(migration.sql);
       await tx.query(RECORD_MIGRATION, [migration.version, migration.name]);
       return true;
@@ -55,4 +53,10 @@ export async function migrate(db: SqlDatabase, migrations = loadMigrations()): P
     if (done) applied.push(migration);
   }
   return applied;
+}
+
+/** The migrations a database has had, in order (`ledger status` prints them). */
+export async function appliedMigrations(db: SqlQueryable): Promise<Omit<Migration, 'sql'>[]> {
+  const rows = await db.query<{ version: number; name: string }>(APPLIED_MIGRATIONS);
+  return rows.map((row) => ({ version: Number(row.version), name: row.name }));
 }

@@ -1,4 +1,11 @@
-import { categoryOf, EVENT_CATALOGUE, isKnownEventType, Role, streamIdOf } from '@ledger/events';
+import {
+  categoryOf,
+  EVENT_CATALOGUE,
+  isKnownEventType,
+  Role,
+  STREAM_CATEGORIES,
+  streamIdOf,
+} from '@ledger/events';
 import type { StreamScope } from '@ledger/store';
 import type { AuthenticatedPrincipal } from './principal-directory';
 
@@ -16,9 +23,9 @@ const CATEGORIES_OPEN_TO_EVERY_KEY = ['dataset'];
 export function readableScope(principal: AuthenticatedPrincipal): StreamScope | undefined {
   if (READS_EVERYTHING.includes(principal.role)) return undefined;
   const categories = [...CATEGORIES_OPEN_TO_EVERY_KEY];
-  const streamIds = [streamIdOf('principal', principal.id)];
+  const streamIds = [streamIdOf(STREAM_CATEGORIES.principal, principal.id)];
   if (principal.role === 'body_officer' && principal.organizationId) {
-    streamIds.push(streamIdOf('organization', principal.organizationId));
+    streamIds.push(streamIdOf(STREAM_CATEGORIES.organization, principal.organizationId));
   }
   if (principal.role === 'publisher') {
     for (const type of principal.publish?.types ?? []) {

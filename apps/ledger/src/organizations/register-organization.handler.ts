@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { organizationDecider } from '@ledger/domain';
-import { streamIdOf } from '@ledger/events';
+import { STREAM_CATEGORIES, streamIdOf } from '@ledger/events';
 import { CommandLoop, CommandResult } from '@ledger/runtime';
 import { actorOf } from '../access/access.decorators';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
@@ -32,7 +32,7 @@ export class RegisterOrganizationHandler implements ICommandHandler<
   }: RegisterOrganizationCommand): Promise<CommandResult> {
     const result = await this.loop.handle({
       decider: organizationDecider,
-      streamId: streamIdOf('organization', organizationId),
+      streamId: streamIdOf(STREAM_CATEGORIES.organization, organizationId),
       command: {
         type: 'RegisterOrganization',
         data: { name },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { PrincipalError, principalDecider } from '@ledger/domain';
-import { streamIdOf, SYSTEM_ACTOR } from '@ledger/events';
+import { STREAM_CATEGORIES, streamIdOf, SYSTEM_ACTOR } from '@ledger/events';
 import { CommandLoop, LEDGER_CONFIG, LedgerConfig, LOGGER, Logger } from '@ledger/runtime';
 import { hashToken, newApiKey } from '../access/api-keys';
 import { PrincipalDirectory } from '../access/principal-directory';
@@ -36,7 +36,7 @@ export class BootstrapAdministrator implements OnApplicationBootstrap {
     try {
       await this.loop.handle({
         decider: principalDecider,
-        streamId: streamIdOf('principal', BOOTSTRAP_PRINCIPAL_ID),
+        streamId: streamIdOf(STREAM_CATEGORIES.principal, BOOTSTRAP_PRINCIPAL_ID),
         command: {
           type: 'CreatePrincipal',
           data: {

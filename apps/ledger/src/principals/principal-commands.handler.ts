@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Authority, PrincipalCommand, principalDecider } from '@ledger/domain';
-import { Actor, streamIdOf } from '@ledger/events';
+import { Actor, STREAM_CATEGORIES, streamIdOf } from '@ledger/events';
 import { CommandLoop, CommandResult } from '@ledger/runtime';
 import { newApiKey } from '../access/api-keys';
 import { PrincipalDirectory } from '../access/principal-directory';
@@ -102,7 +102,7 @@ export class PrincipalCommandsHandler implements ICommandHandler<
     }
     const result = await this.loop.handle({
       decider: principalDecider,
-      streamId: streamIdOf('principal', principalId),
+      streamId: streamIdOf(STREAM_CATEGORIES.principal, principalId),
       command,
       correlation: { correlationId },
       ifMatch,
