@@ -25,7 +25,7 @@ const noDeepImports = {
   message: 'Import a library through its alias (@ledger/x); its index.ts is its only public face.',
 };
 
-/** style.md, "Dependency direction": libs/events ← libs/domain ← the other libs ← apps/*, never app to app. */
+/** style.md, "Dependency direction": libs/events ← libs/domain ← the other libs ← apps/*, never app to app; libs/transparency stands alone. */
 const dependencyDirection = [
   {
     files: ['libs/events/src/**/*.ts'],
@@ -54,6 +54,24 @@ const dependencyDirection = [
               group: INFRASTRUCTURE,
               message: 'No framework or database code in libs/domain: deciders are pure.',
             },
+            noDeepImports,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/transparency/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ledger/*'],
+              message: 'libs/transparency is pure RFC 9162 and signed-note code: it imports nothing of ours.',
+            },
+            { group: INFRASTRUCTURE, message: 'No framework or database code in libs/transparency.' },
             noDeepImports,
           ],
         },

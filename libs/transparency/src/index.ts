@@ -1,0 +1,3 @@
+export * from './merkle';
+export * from './tiles';
+export * from './signed-note';

@@ -1,0 +1,187 @@
+import { HASH_SIZE, hashChildren, NodeHashes, NodeId, rootHash } from './merkle';
+
+/**
+ * Tiles (after C2SP tlog-tiles): the tree is stored as rows of 256 consecutive hashes. A tile of level
+ * L holds the hashes of tree level 8L, so level 0 tiles hold leaf hashes and a level 1 tile the roots
+ * of 256 level 0 tiles. Any perfect subtree is then one tile read plus at most 255 hashes, and a proof
+ * for a 2^24-leaf tree a handful of reads. Tiles only ever grow at the tree's right edge; once full
+ * (256 hashes) a tile never changes again.
+ */
+
+export const TILE_HEIGHT = 8;
+export const TILE_WIDTH = 2 ** TILE_HEIGHT;
+
+export interface TileId {
+  level: number;
+  index: number;
+}
+
+export interface Tile extends TileId {
+  /** The tile's hashes so far, HASH_SIZE bytes each (fewer than TILE_WIDTH on the right edge). */
+  hashes: Buffer;
+}
+
+export function tileKey(tile: TileId): string {
+  return `${tile.level}/${tile.index}`;
+}
+
+/** Hashes stored at tile level `level` for a tree of `size` leaves: one per complete 256^level-leaf subtree. */
+function entriesAtLevel(size: number, level: number): number {
+  return Math.floor(size / TILE_WIDTH ** level);
+}
+
+/** The tile that holds perfect subtree `node`, and where in it the node's first entry sits. */
+export function tileOf(node: NodeId): { tile: TileId; sublevel: number; firstEntry: number } {
+  const level = Math.floor(node.level / TILE_HEIGHT);
+  const sublevel = node.level - level * TILE_HEIGHT;
+  const entry = node.index * 2 ** sublevel;
+  return {
+    tile: { level, index: Math.floor(entry / TILE_WIDTH) },
+    sublevel,
+    firstEntry: entry % TILE_WIDTH,
+  };
+}
+
+/** The tiles that hold these subtrees, each once. */
+export function tilesFor(nodes: readonly NodeId[]): TileId[] {
+  const tiles = new Map<string, TileId>();
+  for (const node of nodes) {
+    const { tile } = tileOf(node);
+    tiles.set(tileKey(tile), tile);
+  }
+  return [...tiles.values()];
+}
+
+/** The partial tile at each tile level of a tree of `size` leaves: the only tiles a new leaf changes. */
+export function rightEdgeTiles(size: number): (TileId & { width: number })[] {
+  const edge: (TileId & { width: number })[] = [];
+  for (let level = 0; entriesAtLevel(size, level) > 0; level++) {
+    const entries = entriesAtLevel(size, level);
+    const width = entries % TILE_WIDTH;
+    if (width > 0) edge.push({ level, index: Math.floor(entries / TILE_WIDTH), width });
+  }
+  return edge;
+}
+
+/** The hash of 2^sublevel consecutive entries of a tile, from `firstEntry` on. */
+function hashWithinTile(hashes: Buffer, sublevel: number, firstEntry: number): Buffer {
+  const count = 2 ** sublevel;
+  if ((firstEntry + count) * HASH_SIZE > hashes.length) {
+    throw new RangeError(`tile holds ${hashes.length / HASH_SIZE} hashes, not ${firstEntry + count}`);
+  }
+  let row: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = (firstEntry + i) * HASH_SIZE;
+    row.push(hashes.subarray(at, at + HASH_SIZE));
+  }
+  while (row.length > 1) {
+    const parents: Buffer[] = [];
+    for (let i = 0; i < row.length; i += 2) parents.push(hashChildren(row[i], row[i + 1]));
+    row = parents;
+  }
+  return row[0];
+}
+
+/**
+ * Subtree hashes out of a set of tiles. Full tiles never change, so the hashes computed inside them
+ * are remembered (up to `cacheTiles` tiles, least recently used first out).
+ */
+export class TileHashes {
+  private readonly expanded = new Map<string, Buffer[][]>();
+
+  constructor(private readonly cacheTiles = 4096) {}
+
+  /** Subtree hashes over `tiles` (which must hold every node asked for). */
+  over(tiles: ReadonlyMap<string, Buffer>): NodeHashes {
+    return (node) => {
+      const { tile, sublevel, firstEntry } = tileOf(node);
+      const key = tileKey(tile);
+      const hashes = tiles.get(key);
+      if (!hashes) throw new RangeError(`tile ${key} is missing for node ${node.level}/${node.index}`);
+      if (hashes.length !== TILE_WIDTH * HASH_SIZE) return hashWithinTile(hashes, sublevel, firstEntry);
+      return this.expand(key, hashes)[sublevel][firstEntry >> sublevel];
+    };
+  }
+
+  private expand(key: string, hashes: Buffer): Buffer[][] {
+    const known = this.expanded.get(key);
+    if (known) {
+      this.expanded.delete(key);
+      this.expanded.set(key, known);
+      return known;
+    }
+    const levels: Buffer[][] = [[]];
+    for (let i = 0; i < TILE_WIDTH; i++) levels[0].push(hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+    for (let sublevel = 1; sublevel < TILE_HEIGHT; sublevel++) {
+      const below = levels[sublevel - 1];
+      const row: Buffer[] = [];
+      for (let i = 0; i < below.length; i += 2) row.push(hashChildren(below[i], below[i + 1]));
+      levels.push(row);
+    }
+    this.expanded.set(key, levels);
+    if (this.expanded.size > this.cacheTiles)
+      this.expanded.delete(this.expanded.keys().next().value as string);
+    return levels;
+  }
+}
+
+/** What adding leaves to the tree changes: the tiles to write and the new root. */
+export interface Integration {
+  size: number;
+  root: Buffer;
+  /** Every tile that is new or grew, with its whole content. */
+  changedTiles: Tile[];
+}
+
+/**
+ * Adds `leaves` to a tree of `size` leaves whose right-edge tiles (rightEdgeTiles(size)) are in
+ * `edge`. Pure: the caller reads the edge and writes the changed tiles.
+ */
+export function integrateLeaves(
+  size: number,
+  edge: ReadonlyMap<string, Buffer>,
+  leaves: readonly Buffer[],
+): Integration {
+  const tiles = new Map<string, Tile>();
+  const tileAt = (level: number, index: number): Tile => {
+    const key = tileKey({ level, index });
+    let tile = tiles.get(key);
+    if (!tile) {
+      tile = { level, index, hashes: edge.get(key) ?? Buffer.alloc(0) };
+      tiles.set(key, tile);
+    }
+    return tile;
+  };
+
+  let additions: readonly Buffer[] = leaves;
+  for (let level = 0; additions.length > 0; level++) {
+    const completed: Buffer[] = [];
+    let entry = entriesAtLevel(size, level);
+    let start = 0;
+    while (start < additions.length) {
+      const tile = tileAt(level, Math.floor(entry / TILE_WIDTH));
+      const held = tile.hashes.length / HASH_SIZE;
+      if (held !== entry % TILE_WIDTH) {
+        throw new RangeError(
+          `tile ${tileKey(tile)} holds ${held} hashes, the tree says ${entry % TILE_WIDTH}`,
+        );
+      }
+      const take = Math.min(TILE_WIDTH - held, additions.length - start);
+      tile.hashes = Buffer.concat([tile.hashes, ...additions.slice(start, start + take)]);
+      start += take;
+      entry += take;
+      if (tile.hashes.length === TILE_WIDTH * HASH_SIZE)
+        completed.push(hashWithinTile(tile.hashes, TILE_HEIGHT, 0));
+    }
+    additions = completed;
+  }
+
+  const newSize = size + leaves.length;
+  const after = new Map<string, Buffer>(edge);
+  for (const [key, tile] of tiles) after.set(key, tile.hashes);
+  return {
+    size: newSize,
+    root: rootHash(newSize, new TileHashes(0).over(after)),
+    changedTiles: [...tiles.values()],
+  };
+}
