@@ -9,6 +9,7 @@ import { JournalModule } from './journal/journal.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrincipalsModule } from './principals/principals.module';
+import { TransparencyLogModule } from './transparency-log/transparency-log.module';
 
 /** The HTTP API; with `processRole: all` (and always in embedded mode) the projection worker runs in the same process. */
 @Module({})
@@ -24,6 +25,7 @@ export class LedgerAppModule {
         JournalModule,
         OrganizationsModule,
         PrincipalsModule,
+        TransparencyLogModule,
         OperationsModule,
         ...(withWorker ? [ProjectionsWorkerModule] : []),
       ],

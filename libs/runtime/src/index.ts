@@ -7,3 +7,4 @@ export * from './runtime.tokens';
 export * from './runtime.module';
 export * from './metrics/ledger-metrics';
 export * from './redis/redis-connection';
+export * from './transparency/checkpoint-signer';

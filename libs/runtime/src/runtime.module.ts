@@ -1,12 +1,12 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Journal, JournalOptions, openJournal } from '@ledger/store';
+import { Journal, JournalOptions, openJournal, TransparencyLog } from '@ledger/store';
 import { CommandLoop } from './commands/command-loop';
 import type { LedgerConfig } from './config/ledger-config';
 import type { Logger } from './logging/logger';
 import { loadRulebooks, Rulebooks } from './rulebook/rulebook';
 import { LedgerMetrics } from './metrics/ledger-metrics';
 import { connectRedis, Redis } from './redis/redis-connection';
-import { EVENT_STORE, JOURNAL, LEDGER_CONFIG, LOGGER, REDIS } from './runtime.tokens';
+import { EVENT_STORE, JOURNAL, LEDGER_CONFIG, LOGGER, REDIS, TRANSPARENCY_LOG } from './runtime.tokens';
 import { EventDataValidator } from './schemas/event-data-validator';
 
 export interface RuntimeOptions {
@@ -31,7 +31,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
 
 /**
  * What the API and the worker both run on: configuration, logging, the journal (migrated at start-up),
- * the rulebooks, event schemas and the command loop. Both apps are thin shells over this module.
+ * the transparency log's tree, the rulebooks, event schemas and the command loop. Both apps are thin shells over this module.
  */
 @Global()
 @Module({})
@@ -68,6 +68,11 @@ export class RuntimeModule {
           },
         },
         { provide: EVENT_STORE, useFactory: (journal: Journal) => journal.store, inject: [JOURNAL] },
+        {
+          provide: TRANSPARENCY_LOG,
+          useFactory: (journal: Journal) => new TransparencyLog(journal.database),
+          inject: [JOURNAL],
+        },
         { provide: Rulebooks, useFactory: () => new Rulebooks(loadRulebooks()) },
         EventDataValidator,
         {
@@ -85,6 +90,7 @@ export class RuntimeModule {
         REDIS,
         JOURNAL,
         EVENT_STORE,
+        TRANSPARENCY_LOG,
         Rulebooks,
         EventDataValidator,
         CommandLoop,

@@ -4,3 +4,4 @@ export const LOGGER = Symbol('LOGGER');
 export const JOURNAL = Symbol('JOURNAL');
 export const EVENT_STORE = Symbol('EVENT_STORE');
 export const REDIS = Symbol('REDIS');
+export const TRANSPARENCY_LOG = Symbol('TRANSPARENCY_LOG');

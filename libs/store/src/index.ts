@@ -9,3 +9,5 @@ export { DataDirectoryInUseError } from './pglite/data-directory-lock';
 export { PGliteDatabase } from './pglite/pglite-database';
 export { PostgresDatabase } from './postgres/postgres-database';
 export { projectPath } from './project-root';
+export * from './log/transparency-log';
+export * from './log/log-sequencer';

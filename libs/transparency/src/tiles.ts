@@ -82,47 +82,67 @@ function hashWithinTile(hashes: Buffer, sublevel: number, firstEntry: number): B
   return row[0];
 }
 
+/** Offset of each sublevel's first hash in an expanded full tile (256 + 128 + … + 2 hashes). */
+const SUBLEVEL_OFFSETS = Array.from(
+  { length: TILE_HEIGHT },
+  (_, sublevel) => 2 * TILE_WIDTH - 2 * (TILE_WIDTH >> sublevel),
+);
+
 /**
- * Subtree hashes out of a set of tiles. Full tiles never change, so the hashes computed inside them
- * are remembered (up to `cacheTiles` tiles, least recently used first out).
+ * Subtree hashes out of tiles. Full tiles never change, so each is expanded once into all the hashes
+ * inside it (511 × 32 bytes) and kept, up to `cacheTiles` of them, the oldest out first;
+ * a proof then costs reads and hashes only for tiles it has not met before.
  */
 export class TileHashes {
-  private readonly expanded = new Map<string, Buffer[][]>();
+  private readonly expanded = new Map<string, Buffer>();
 
-  constructor(private readonly cacheTiles = 4096) {}
+  constructor(private readonly cacheTiles = 1024) {}
 
-  /** Subtree hashes over `tiles` (which must hold every node asked for). */
+  /** Whether a full tile is already known, so it need not be read again. */
+  has(tile: TileId): boolean {
+    return this.expanded.has(tileKey(tile));
+  }
+
+  /** Subtree hashes over the known full tiles and `tiles` (which must hold every other node asked for). */
   over(tiles: ReadonlyMap<string, Buffer>): NodeHashes {
     return (node) => {
       const { tile, sublevel, firstEntry } = tileOf(node);
       const key = tileKey(tile);
+      const known = this.expanded.get(key);
+      if (known) return expandedHash(known, sublevel, firstEntry);
       const hashes = tiles.get(key);
       if (!hashes) throw new RangeError(`tile ${key} is missing for node ${node.level}/${node.index}`);
       if (hashes.length !== TILE_WIDTH * HASH_SIZE) return hashWithinTile(hashes, sublevel, firstEntry);
-      return this.expand(key, hashes)[sublevel][firstEntry >> sublevel];
+      return expandedHash(this.expand(key, hashes), sublevel, firstEntry);
     };
   }
 
-  private expand(key: string, hashes: Buffer): Buffer[][] {
-    const known = this.expanded.get(key);
-    if (known) {
-      this.expanded.delete(key);
-      this.expanded.set(key, known);
-      return known;
-    }
-    const levels: Buffer[][] = [[]];
-    for (let i = 0; i < TILE_WIDTH; i++) levels[0].push(hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE));
+  private expand(key: string, hashes: Buffer): Buffer {
+    const expanded = Buffer.allocUnsafe(SUBLEVEL_OFFSETS[TILE_HEIGHT - 1] * HASH_SIZE + 2 * HASH_SIZE);
+    hashes.copy(expanded, 0);
     for (let sublevel = 1; sublevel < TILE_HEIGHT; sublevel++) {
-      const below = levels[sublevel - 1];
-      const row: Buffer[] = [];
-      for (let i = 0; i < below.length; i += 2) row.push(hashChildren(below[i], below[i + 1]));
-      levels.push(row);
+      const below = SUBLEVEL_OFFSETS[sublevel - 1] * HASH_SIZE;
+      const here = SUBLEVEL_OFFSETS[sublevel] * HASH_SIZE;
+      for (let i = 0; i < TILE_WIDTH >> sublevel; i++) {
+        const left = below + 2 * i * HASH_SIZE;
+        hashChildren(
+          expanded.subarray(left, left + HASH_SIZE),
+          expanded.subarray(left + HASH_SIZE, left + 2 * HASH_SIZE),
+        ).copy(expanded, here + i * HASH_SIZE);
+      }
     }
-    this.expanded.set(key, levels);
-    if (this.expanded.size > this.cacheTiles)
-      this.expanded.delete(this.expanded.keys().next().value as string);
-    return levels;
+    if (this.cacheTiles > 0) {
+      this.expanded.set(key, expanded);
+      if (this.expanded.size > this.cacheTiles)
+        this.expanded.delete(this.expanded.keys().next().value as string);
+    }
+    return expanded;
   }
+}
+
+function expandedHash(expanded: Buffer, sublevel: number, firstEntry: number): Buffer {
+  const at = (SUBLEVEL_OFFSETS[sublevel] + (firstEntry >> sublevel)) * HASH_SIZE;
+  return expanded.subarray(at, at + HASH_SIZE);
 }
 
 /** What adding leaves to the tree changes: the tiles to write and the new root. */

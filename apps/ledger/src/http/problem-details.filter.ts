@@ -7,6 +7,7 @@ import {
   EventIdConflictError,
   InvalidEventError,
   isUnavailableError,
+  TreeSizeError,
   WrongExpectedVersionError,
 } from '@ledger/store';
 import { Problem, STATUS_TITLES } from './problem';
@@ -80,6 +81,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return new Problem(409, error.code, error.message, { eventId: error.eventId });
     }
     if (error instanceof InvalidEventError) return Problem.badRequest(error.code, error.message);
+    if (error instanceof TreeSizeError) return Problem.badRequest(error.code, error.message);
     if (error instanceof DomainError) {
       const status = error.code.endsWith('NotFound') ? 404 : INVALID_INPUT_CODES.has(error.code) ? 400 : 409;
       return new Problem(status, error.code, error.message, { ...error.details });

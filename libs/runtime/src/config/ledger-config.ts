@@ -13,6 +13,14 @@ export interface LedgerConfig {
   logLevel: string;
   /** `all`: the API and the projection worker in this process (always so in embedded mode); `api`: the API only. */
   processRole: 'all' | 'api';
+  /** Ed25519 private key (PEM) that signs checkpoints; absent: one is generated and kept in `dataDir`. */
+  signingKeyPem?: string;
+  /** The transparency log's origin line and key name (C2SP). */
+  logOrigin: string;
+  /** A checkpoint is signed at least this often while the log grows. */
+  checkpointIntervalMs: number;
+  /** Whether this process integrates new entries into the transparency log and signs checkpoints. */
+  sequencer: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -54,6 +62,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     if (value !== undefined && !URL.canParse(value)) problems.push(`${name} is not a URL`);
   }
 
+  const logOrigin = text('LEDGER_LOG_ORIGIN') ?? 'open-data-ledger.local/log';
+  if (!/^[^\s+]+$/.test(logOrigin))
+    problems.push('LEDGER_LOG_ORIGIN must be non-empty, without spaces or "+"');
+  const signingKeyPem = text('LEDGER_SIGNING_KEY')?.replace(/\\n/g, '\n');
+  if (signingKeyPem !== undefined && !signingKeyPem.includes('-----BEGIN PRIVATE KEY-----')) {
+    problems.push(
+      'LEDGER_SIGNING_KEY must be an Ed25519 private key in PEM (PKCS#8: -----BEGIN PRIVATE KEY-----)',
+    );
+  }
+  const sequencer = text('LEDGER_SEQUENCER') ?? 'on';
+  if (sequencer !== 'on' && sequencer !== 'off') problems.push('LEDGER_SEQUENCER must be on or off');
+
   const config: LedgerConfig = {
     port: integer('PORT', 3000, 0, 65535),
     host: text('HOST') ?? '0.0.0.0',
@@ -65,6 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     bodyLimitBytes: integer('LEDGER_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     logLevel,
     processRole: processRole as LedgerConfig['processRole'],
+    signingKeyPem,
+    logOrigin,
+    checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 100, 24 * 3600 * 1000),
+    sequencer: sequencer === 'on',
   };
   if (problems.length > 0) {
     throw new ConfigurationError(`the configuration has problems:\n- ${problems.join('\n- ')}`);

@@ -1,0 +1,53 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { NoteSigner } from '@ledger/transparency';
+import { EVENT_STORE, LEDGER_CONFIG, LedgerConfig, LOGGER, Logger, TRANSPARENCY_LOG } from '@ledger/runtime';
+import { EventStore, LogSequencer, StoredCheckpoint, TransparencyLog } from '@ledger/store';
+
+export const CHECKPOINT_SIGNER = Symbol('CHECKPOINT_SIGNER');
+
+/**
+ * Runs the log's sequencer in this process when LEDGER_SEQUENCER is on (the default): integration
+ * close behind the appends and a checkpoint every LEDGER_CHECKPOINT_INTERVAL_MS while the log grows.
+ * Checkpoints on demand work either way.
+ */
+@Injectable()
+export class LogSequencerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly sequencer: LogSequencer;
+
+  constructor(
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(EVENT_STORE) store: EventStore,
+    @Inject(TRANSPARENCY_LOG) log: TransparencyLog,
+    @Inject(CHECKPOINT_SIGNER) readonly signer: NoteSigner,
+  ) {
+    this.sequencer = new LogSequencer({
+      log,
+      store,
+      signer,
+      checkpointIntervalMs: config.checkpointIntervalMs,
+      onError: (error, activity) =>
+        logger.error({ err: error }, `transparency log: ${activity} failed: ${error.message}`),
+      onCheckpoint: (checkpoint) =>
+        logger.debug({ treeSize: checkpoint.treeSize }, `signed checkpoint of size ${checkpoint.treeSize}`),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.sequencer) return;
+    const checkpoint = await this.sequencer.start();
+    this.logger.info(
+      { treeSize: checkpoint.treeSize, verifierKey: this.signer.verifierKey },
+      `transparency log at size ${checkpoint.treeSize}; verifier key ${this.signer.verifierKey}`,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sequencer.stop();
+  }
+
+  /** Integrates everything appended so far and signs it (or returns the checkpoint that already has this size). */
+  publishNow(): Promise<{ checkpoint: StoredCheckpoint; created: boolean }> {
+    return this.sequencer.publishNow();
+  }
+}

@@ -1,0 +1,113 @@
+import type { NoteSigner } from '@ledger/transparency';
+import type { EventStore } from '../event-store.port';
+import type { StoredCheckpoint, TransparencyLog } from './transparency-log';
+
+export interface LogSequencerOptions {
+  log: TransparencyLog;
+  store: EventStore;
+  signer: NoteSigner;
+  /** A checkpoint is signed at least this often while the log grows. */
+  checkpointIntervalMs: number;
+  /** Integration rounds start at most this often, so a busy journal is integrated in batches. */
+  minRoundIntervalMs?: number;
+  clock?: () => Date;
+  onError?: (error: Error, activity: 'integrating' | 'signing') => void;
+  onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+}
+
+/**
+ * Keeps the transparency log close behind the journal: integrates new entries shortly after every
+ * append (local, or announced by another process), and signs a checkpoint every interval in which
+ * the tree grew. Failures (the database going away, say) are reported and retried on the next turn.
+ */
+export class LogSequencer {
+  private readonly clock: () => Date;
+  private readonly minRoundIntervalMs: number;
+  private unsubscribe?: () => void;
+  private checkpointTimer?: NodeJS.Timeout;
+  private roundTimer?: NodeJS.Timeout;
+  private integrating?: Promise<void>;
+  private wokenWhileIntegrating = false;
+  private lastRoundAt = 0;
+  private stopped = false;
+  private checkpointing: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: LogSequencerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.minRoundIntervalMs = options.minRoundIntervalMs ?? 50;
+  }
+
+  /** Integrates what the journal holds, signs a first checkpoint if it differs from the last, and follows appends. */
+  async start(): Promise<StoredCheckpoint> {
+    const { checkpoint } = await this.publishNow();
+    this.unsubscribe = this.options.store.onAppended(() => this.wake());
+    this.checkpointTimer = setInterval(() => void this.checkpointTick(), this.options.checkpointIntervalMs);
+    this.checkpointTimer.unref();
+    return checkpoint;
+  }
+
+  /** Integrates everything appended so far and signs the tree (POST /v1/log/checkpoints). */
+  async publishNow(): Promise<{ checkpoint: StoredCheckpoint; created: boolean }> {
+    const run = (async () => {
+      const head = await this.options.store.head();
+      await this.options.log.integrate(head + 1);
+      const published = await this.options.log.publishCheckpoint(this.options.signer, this.clock());
+      if (published.created) this.options.onCheckpoint?.(published.checkpoint);
+      return published;
+    })();
+    // Checkpoints are signed one at a time in this process (the database lock orders processes).
+    const previous = this.checkpointing;
+    this.checkpointing = run.catch(() => undefined);
+    await previous;
+    return run;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    clearInterval(this.checkpointTimer);
+    clearTimeout(this.roundTimer);
+    await this.integrating;
+    await this.checkpointing;
+  }
+
+  private async checkpointTick(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.publishNow();
+    } catch (error) {
+      this.options.onError?.(error as Error, 'signing');
+    }
+  }
+
+  private wake(): void {
+    if (this.stopped) return;
+    if (this.integrating) {
+      this.wokenWhileIntegrating = true;
+      return;
+    }
+    if (this.roundTimer) return;
+    const wait = Math.max(0, this.lastRoundAt + this.minRoundIntervalMs - Date.now());
+    this.roundTimer = setTimeout(() => {
+      this.roundTimer = undefined;
+      this.integrating = this.integrateRound().finally(() => {
+        this.integrating = undefined;
+        if (this.wokenWhileIntegrating) {
+          this.wokenWhileIntegrating = false;
+          this.wake();
+        }
+      });
+    }, wait);
+  }
+
+  private async integrateRound(): Promise<void> {
+    this.lastRoundAt = Date.now();
+    try {
+      const reached = await this.options.log.integrate();
+      // A round is bounded; a backlog larger than one round asks for the next at once.
+      if (reached.added > 0) this.wokenWhileIntegrating ||= (await this.options.store.head()) >= reached.size;
+    } catch (error) {
+      this.options.onError?.(error as Error, 'integrating');
+    }
+  }
+}

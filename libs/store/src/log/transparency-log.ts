@@ -1,0 +1,335 @@
+import {
+  consistencyProofRanges,
+  EMPTY_TREE_ROOT,
+  inclusionProofRanges,
+  integrateLeaves,
+  LeafRange,
+  NodeHashes,
+  NodeId,
+  NoteSigner,
+  perfectNodesOf,
+  rangeHash,
+  rightEdgeTiles,
+  TileHashes,
+  TileId,
+  tileKey,
+  tilesFor,
+  verifyConsistency,
+} from '@ledger/transparency';
+import type { SqlDatabase, SqlQueryable } from '../sql-database';
+import {
+  ADVANCE_TREE,
+  INSERT_CHECKPOINT,
+  LIST_CHECKPOINTS,
+  LOCK_LOG,
+  READ_CHECKPOINT,
+  READ_CHECKPOINT_COVERING,
+  READ_LATEST_CHECKPOINT,
+  READ_LEAF_HASHES,
+  READ_TILES,
+  READ_TREE_HEAD,
+  WRITE_TILES,
+} from './log.sql';
+
+export interface TreeHead {
+  size: number;
+  rootHash: Buffer;
+}
+
+export interface StoredCheckpoint {
+  treeSize: number;
+  rootHash: Buffer;
+  origin: string;
+  verifierKey: string;
+  /** The C2SP signed note, exactly as handed out. */
+  note: string;
+  signedAt: Date;
+}
+
+export interface InclusionProof {
+  leafIndex: number;
+  treeSize: number;
+  leafHash: Buffer;
+  proof: Buffer[];
+}
+
+/** A proof was asked of a tree the log has not reached (or cannot have). */
+export class TreeSizeError extends Error {
+  override readonly name = 'TreeSizeError';
+  readonly code = 'TreeSizeOutOfRange';
+}
+
+/** The tree no longer agrees with a checkpoint already handed out: the log refuses to sign anything after it. */
+export class LogInconsistencyError extends Error {
+  override readonly name = 'LogInconsistencyError';
+  readonly code = 'LogInconsistent';
+}
+
+export interface TransparencyLogOptions {
+  /** Most leaves one integration round takes in (bounded so a long backlog commits as it goes). */
+  maxLeavesPerRound?: number;
+  /** Full tiles kept expanded in memory. */
+  cachedTiles?: number;
+}
+
+interface CheckpointRow {
+  tree_size: string | number;
+  root_hash: Uint8Array;
+  origin: string;
+  verifier_key: string;
+  note: string;
+  signed_at: Date | string;
+}
+
+/**
+ * The RFC 9162 tree over the journal (architecture.md §2), kept as tiles in the database by a
+ * sequencer close behind the appends: `integrate` takes the entries the tree has not yet covered,
+ * adds their leaf hashes and moves the tree head, in one transaction under the log's lock. Appends
+ * never wait for it. Proofs read a handful of tiles; checkpoints sign the integrated tree.
+ */
+export class TransparencyLog {
+  private readonly tileHashes: TileHashes;
+  private readonly maxLeavesPerRound: number;
+  /** A size the tree is known to have reached; it only grows, so checks below it need no query. */
+  private knownSize = 0;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: TransparencyLogOptions = {},
+  ) {
+    this.tileHashes = new TileHashes(options.cachedTiles ?? 1024);
+    this.maxLeavesPerRound = options.maxLeavesPerRound ?? 16_384;
+  }
+
+  async treeHead(queryable: SqlQueryable = this.db): Promise<TreeHead> {
+    const [row] = await queryable.query<{ tree_size: string | number; root_hash: Uint8Array }>(
+      READ_TREE_HEAD,
+    );
+    const head = { size: Number(row.tree_size), rootHash: bytes(row.root_hash) };
+    this.knownSize = Math.max(this.knownSize, head.size);
+    return head;
+  }
+
+  /**
+   * Adds to the tree what the journal holds beyond it, one bounded round at a time, until the tree
+   * covers at least `upTo` entries (default: one round). Returns the tree head reached.
+   */
+  async integrate(upTo?: number): Promise<TreeHead & { added: number }> {
+    for (;;) {
+      const head = await this.db.transaction(async (tx) => this.integrateRound(tx), LOCK_LOG);
+      if (upTo === undefined || head.size >= upTo || head.added === 0) return head;
+    }
+  }
+
+  private async integrateRound(tx: SqlQueryable): Promise<TreeHead & { added: number }> {
+    const head = await this.treeHead(tx);
+    const rows = await tx.query<{ global_position: string | number; leaf_hash: Uint8Array }>(
+      READ_LEAF_HASHES,
+      [head.size, this.maxLeavesPerRound],
+    );
+    if (rows.length === 0) return { ...head, added: 0 };
+    const leaves = rows.map((row, offset) => {
+      // Positions are gapless and committed in order, so what follows the tree is exactly size, size+1, …
+      if (Number(row.global_position) !== head.size + offset) {
+        throw new Error(
+          `the journal has position ${row.global_position} where ${head.size + offset} was expected`,
+        );
+      }
+      return bytes(row.leaf_hash);
+    });
+    const edge = await this.readTiles(tx, rightEdgeTiles(head.size));
+    const integration = integrateLeaves(head.size, edge, leaves);
+    const written = await tx.query(WRITE_TILES, [
+      integration.changedTiles.map((tile) => tile.level),
+      integration.changedTiles.map((tile) => tile.index),
+      integration.changedTiles.map((tile) => tile.hashes.toString('base64')),
+    ]);
+    if (written.length !== integration.changedTiles.length) {
+      throw new LogInconsistencyError(
+        'a stored tile disagrees with the tree being integrated; run `ledger audit`',
+      );
+    }
+    const advanced = await tx.query(ADVANCE_TREE, [
+      head.size,
+      integration.size,
+      integration.root.toString('base64'),
+    ]);
+    if (advanced.length !== 1) throw new Error('the tree head moved during integration');
+    this.knownSize = Math.max(this.knownSize, integration.size);
+    return { size: integration.size, rootHash: integration.root, added: leaves.length };
+  }
+
+  /** Inclusion proofs of several leaves in one tree, reading each tile once (exports ask for 256 at a time). */
+  async inclusionProofs(leafIndices: readonly number[], treeSize: number): Promise<InclusionProof[]> {
+    await this.requireTreeSize(treeSize);
+    const plans = leafIndices.map((leafIndex) => ({
+      leafIndex,
+      ranges: inclusionProofRanges(leafIndex, treeSize),
+    }));
+    const nodes = await this.nodeHashes(
+      plans.flatMap((plan) => [{ level: 0, index: plan.leafIndex }, ...plan.ranges.flatMap(perfectNodesOf)]),
+    );
+    const memo = new Map<string, Buffer>();
+    return plans.map(({ leafIndex, ranges }) => ({
+      leafIndex,
+      treeSize,
+      leafHash: nodes({ level: 0, index: leafIndex }),
+      proof: ranges.map((range) => memoisedRangeHash(range, nodes, memo)),
+    }));
+  }
+
+  async inclusionProof(leafIndex: number, treeSize: number): Promise<InclusionProof> {
+    const [proof] = await this.inclusionProofs([leafIndex], treeSize);
+    return proof;
+  }
+
+  async consistencyProof(from: number, to: number, queryable: SqlQueryable = this.db): Promise<Buffer[]> {
+    await this.requireTreeSize(to, queryable);
+    const ranges = consistencyProofRanges(from, to);
+    const nodes = await this.nodeHashes(ranges.flatMap(perfectNodesOf), queryable);
+    return ranges.map((range) => rangeHash(range, nodes));
+  }
+
+  /** The root of the tree of the first `size` entries (any size the tree has reached). */
+  async rootAt(size: number): Promise<Buffer> {
+    await this.requireTreeSize(size);
+    if (size === 0) return EMPTY_TREE_ROOT;
+    const range = { start: 0, end: size };
+    return rangeHash(range, await this.nodeHashes(perfectNodesOf(range)));
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | null> {
+    const [row] = await this.db.query<CheckpointRow>(READ_LATEST_CHECKPOINT);
+    return row ? checkpointOf(row) : null;
+  }
+
+  async checkpoint(treeSize: number): Promise<StoredCheckpoint | null> {
+    const [row] = await this.db.query<CheckpointRow>(READ_CHECKPOINT, [treeSize]);
+    return row ? checkpointOf(row) : null;
+  }
+
+  /** The smallest kept checkpoint of at least `treeSize` entries. */
+  async checkpointCovering(treeSize: number): Promise<StoredCheckpoint | null> {
+    const [row] = await this.db.query<CheckpointRow>(READ_CHECKPOINT_COVERING, [treeSize]);
+    return row ? checkpointOf(row) : null;
+  }
+
+  async checkpoints(fromSize: number, limit: number): Promise<StoredCheckpoint[]> {
+    return (await this.db.query<CheckpointRow>(LIST_CHECKPOINTS, [fromSize, limit])).map(checkpointOf);
+  }
+
+  /**
+   * Signs the integrated tree as a new checkpoint, unless the latest checkpoint already has its size.
+   * The new tree must prove consistent with the latest checkpoint first: a log that disagrees with
+   * what it handed out stops signing (LogInconsistencyError) rather than fork.
+   */
+  async publishCheckpoint(
+    signer: NoteSigner,
+    now: Date,
+  ): Promise<{ checkpoint: StoredCheckpoint; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      const head = await this.treeHead(tx);
+      const [latestRow] = await tx.query<CheckpointRow>(READ_LATEST_CHECKPOINT);
+      const latest = latestRow ? checkpointOf(latestRow) : null;
+      if (latest && latest.treeSize === head.size) {
+        if (!latest.rootHash.equals(head.rootHash)) {
+          throw new LogInconsistencyError(
+            `the tree of size ${head.size} no longer has the root its checkpoint signed`,
+          );
+        }
+        return { checkpoint: latest, created: false };
+      }
+      if (latest && latest.treeSize > head.size) {
+        throw new LogInconsistencyError(
+          `the tree (size ${head.size}) is behind its latest checkpoint (size ${latest.treeSize})`,
+        );
+      }
+      if (latest && latest.treeSize > 0) {
+        const proof = await this.consistencyProof(latest.treeSize, head.size, tx);
+        if (!verifyConsistency(latest.treeSize, head.size, proof, latest.rootHash, head.rootHash)) {
+          throw new LogInconsistencyError(
+            `the tree of size ${head.size} is not consistent with the checkpoint of size ${latest.treeSize}`,
+          );
+        }
+      }
+      const note = signer.signCheckpoint({
+        origin: signer.keyName,
+        size: head.size,
+        rootHash: head.rootHash,
+      });
+      const checkpoint: StoredCheckpoint = {
+        treeSize: head.size,
+        rootHash: head.rootHash,
+        origin: signer.keyName,
+        verifierKey: signer.verifierKey,
+        note,
+        signedAt: now,
+      };
+      await tx.query(INSERT_CHECKPOINT, [
+        checkpoint.treeSize,
+        checkpoint.rootHash.toString('base64'),
+        checkpoint.origin,
+        checkpoint.verifierKey,
+        checkpoint.note,
+        checkpoint.signedAt.toISOString(),
+      ]);
+      return { checkpoint, created: true };
+    }, LOCK_LOG);
+  }
+
+  /** On PGlite a query outside a running transaction waits for it: code inside one passes its queryable along. */
+  private async requireTreeSize(size: number, queryable: SqlQueryable = this.db): Promise<void> {
+    if (!Number.isSafeInteger(size) || size < 0) throw new TreeSizeError(`${size} is not a tree size`);
+    if (size <= this.knownSize) return;
+    const head = await this.treeHead(queryable);
+    if (size > head.size) {
+      throw new TreeSizeError(
+        `the log's tree holds ${head.size} entries; ask for a tree size of at most ${head.size} (a published checkpoint's size)`,
+      );
+    }
+  }
+
+  /** Subtree hashes for these nodes, reading only the tiles not already known. */
+  private async nodeHashes(nodes: readonly NodeId[], queryable: SqlQueryable = this.db): Promise<NodeHashes> {
+    const missing = tilesFor(nodes).filter((tile) => !this.tileHashes.has(tile));
+    return this.tileHashes.over(await this.readTiles(queryable, missing));
+  }
+
+  private async readTiles(queryable: SqlQueryable, tiles: readonly TileId[]): Promise<Map<string, Buffer>> {
+    if (tiles.length === 0) return new Map();
+    const rows = await queryable.query<{ level: number; tile_index: string | number; hashes: Uint8Array }>(
+      READ_TILES,
+      [tiles.map((tile) => tile.level), tiles.map((tile) => tile.index)],
+    );
+    return new Map(
+      rows.map((row) => [tileKey({ level: row.level, index: Number(row.tile_index) }), bytes(row.hashes)]),
+    );
+  }
+}
+
+/** Proofs of one tree share their right-edge (non-perfect) subtrees: each is hashed once per call. */
+function memoisedRangeHash(range: LeafRange, nodes: NodeHashes, memo: Map<string, Buffer>): Buffer {
+  const key = `${range.start}-${range.end}`;
+  let hash = memo.get(key);
+  if (!hash) {
+    hash = rangeHash(range, nodes);
+    memo.set(key, hash);
+  }
+  return hash;
+}
+
+function checkpointOf(row: CheckpointRow): StoredCheckpoint {
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: bytes(row.root_hash),
+    origin: row.origin,
+    verifierKey: row.verifier_key,
+    note: row.note,
+    signedAt: new Date(row.signed_at),
+  };
+}
+
+/** `pg` returns bytea as a Buffer, PGlite as a Uint8Array. */
+function bytes(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
