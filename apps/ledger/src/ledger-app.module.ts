@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionsWorkerModule } from '@ledger/projections';
 import { RuntimeModule, RuntimeOptions } from '@ledger/runtime';
 import { AccessModule } from './access/access.module';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { JournalModule } from './journal/journal.module';
 import { OperationsModule } from './operations/operations.module';
@@ -26,6 +27,7 @@ export class LedgerAppModule {
         OrganizationsModule,
         PrincipalsModule,
         TransparencyLogModule,
+        AuditTrailModule,
         OperationsModule,
         ...(withWorker ? [ProjectionsWorkerModule] : []),
       ],

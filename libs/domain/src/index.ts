@@ -8,3 +8,7 @@ export * from './principal/principal.commands';
 export * from './principal/principal.errors';
 export * from './principal/principal.state';
 export * from './principal/principal.decide';
+export * from './audit-export/audit-export.commands';
+export * from './audit-export/audit-export.errors';
+export * from './audit-export/audit-export.state';
+export * from './audit-export/audit-export.decide';

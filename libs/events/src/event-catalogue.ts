@@ -31,6 +31,7 @@ const publishScope: JsonSchema = {
     sources: { type: 'array', minItems: 1, maxItems: 50, uniqueItems: true, items: text(500) },
   },
 };
+const position: JsonSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
 const object = (required: string[], properties: Record<string, JsonSchema>): JsonSchema => ({
   type: 'object',
   additionalProperties: false,
@@ -89,6 +90,28 @@ export const EVENT_CATALOGUE = {
     administrative: true,
     publishable: false,
     dataSchema: object(['keyId', 'reason'], { keyId: aggregateId, reason: text(1000) }),
+  },
+  AuditTrailExported: {
+    schemaVersion: 1,
+    streamCategory: 'audit',
+    administrative: true,
+    publishable: false,
+    dataSchema: object(['format', 'filter', 'range', 'checkpointSize'], {
+      format: { type: 'string', enum: ['ndjson', 'csv'] },
+      filter: object([], {
+        from: text(40),
+        to: text(40),
+        fromPosition: position,
+        toPosition: position,
+        streamId: text(200),
+        type: { type: 'array', maxItems: 50, items: text(100) },
+        actorId: text(200),
+        organizationId: text(200),
+      }),
+      range: object(['from', 'to'], { from: position, to: position }),
+      checkpointSize: position,
+      trustedSize: position,
+    }),
   },
   DataAccessed: {
     schemaVersion: 1,

@@ -55,3 +55,27 @@ export interface DataAccessedV1 {
   recordCount: number;
   fields?: string[];
 }
+
+/** The filter an audit-trail export applied; absent members were not filtered on. */
+export interface AuditTrailFilterV1 {
+  from?: string;
+  to?: string;
+  fromPosition?: number;
+  toPosition?: number;
+  streamId?: string;
+  type?: string[];
+  actorId?: string;
+  organizationId?: string;
+}
+
+/**
+ * A compliance officer, supervisor or platform admin exported the audit trail: which positions, under
+ * which checkpoint, with which filter and format. Recorded before the first entry leaves the ledger.
+ */
+export interface AuditTrailExportedV1 {
+  format: 'ndjson' | 'csv';
+  filter: AuditTrailFilterV1;
+  range: { from: number; to: number };
+  checkpointSize: number;
+  trustedSize?: number;
+}

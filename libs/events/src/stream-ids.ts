@@ -10,6 +10,7 @@ export const STREAM_CATEGORIES = {
   principal: 'principal',
   dataset: 'dataset',
   usage: 'usage',
+  audit: 'audit',
 } as const;
 
 export function streamIdOf(category: string, aggregateId: string): string {

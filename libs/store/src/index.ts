@@ -11,3 +11,4 @@ export { PostgresDatabase } from './postgres/postgres-database';
 export { projectPath } from './project-root';
 export * from './log/transparency-log';
 export * from './log/log-sequencer';
+export * from './log/audit-trail';
