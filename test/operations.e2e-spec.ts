@@ -55,6 +55,18 @@ describe('operations endpoints', () => {
         'POST /v1/principals',
         'POST /v1/principals/{id}/keys',
         'POST /v1/principals/{id}/role',
+        'GET /v1/log/checkpoint',
+        'GET /v1/log/key',
+        'GET /v1/log/checkpoints',
+        'POST /v1/log/checkpoints',
+        'GET /v1/log/checkpoints/{size}',
+        'GET /v1/log/entries/{position}',
+        'GET /v1/log/proofs/inclusion',
+        'GET /v1/log/proofs/consistency',
+        'GET /v1/audit-trail',
+        'POST /v1/exports',
+        'GET /v1/exports/{id}',
+        'GET /v1/exports/{id}/file',
       ].sort(),
     );
     expect((await ledger.get('/docs', { token: null })).status).toBe(200);

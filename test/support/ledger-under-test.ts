@@ -1,9 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createLogger, loadConfig, LedgerConfig } from '@ledger/runtime';
 import type { JournalOptions } from '@ledger/store';
 import { createLedgerApp } from '../../apps/ledger/src/ledger-app';
-import { createTestDatabase, TestDatabase } from './test-backend';
+import { createTestDatabase, temporaryDirectory, TestDatabase } from './test-backend';
+
+/** One checkpoint key for every ledger of a suite, so a ledger restarted on its database signs on with the same key. */
+const SUITE_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
 
 export interface HttpAnswer<TBody = any> {
   status: number;
@@ -30,6 +33,7 @@ export class LedgerUnderTest {
     readonly url: string,
     readonly adminToken: string,
     readonly database: TestDatabase,
+    private readonly files: { remove(): void },
   ) {}
 
   static async start(
@@ -47,14 +51,17 @@ export class LedgerUnderTest {
         ? `test-admin-${randomBytes(16).toString('hex')}`
         : options.bootstrapToken;
     const databaseUrl = database.journalOptions.databaseUrl;
+    // Files the ledger keeps (long exports; a generated key if a test unsets ours) go to a scratch directory, never ./data.
+    const files = temporaryDirectory('ledger-files');
     const config: LedgerConfig = loadConfig({
+      LEDGER_SIGNING_KEY: SUITE_SIGNING_KEY,
       ...(adminToken !== null && { LEDGER_BOOTSTRAP_TOKEN: adminToken }),
       LOG_LEVEL: process.env.LEDGER_TEST_LOG_LEVEL ?? 'silent',
       ...(databaseUrl !== undefined && {
         DATABASE_URL: databaseUrl,
         REDIS_URL: process.env.REDIS_URL as string,
       }),
-      ...(databaseUrl === undefined && { LEDGER_DATA_DIR: database.journalOptions.dataDir }),
+      LEDGER_DATA_DIR: databaseUrl === undefined ? database.journalOptions.dataDir : files.path,
       ...options.env,
     });
     const app = await createLedgerApp({
@@ -64,12 +71,13 @@ export class LedgerUnderTest {
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.getHttpServer().address() as { port: number };
-    return new LedgerUnderTest(app, `http://127.0.0.1:${address.port}`, adminToken ?? '', database);
+    return new LedgerUnderTest(app, `http://127.0.0.1:${address.port}`, adminToken ?? '', database, files);
   }
 
   /** Stops the ledger; the database is dropped unless `keepDatabase` (to restart on it). */
   async stop({ keepDatabase = false } = {}): Promise<void> {
     await this.app.close();
+    this.files.remove();
     if (!keepDatabase) await this.database.dispose();
   }
 

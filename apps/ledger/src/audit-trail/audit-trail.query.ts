@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -13,6 +13,7 @@ import {
   Min,
 } from 'class-validator';
 import { AGGREGATE_ID_PATTERN, STREAM_ID_PATTERN } from '@ledger/events';
+import { DecimalDigits } from '../http/decimal-digits';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -35,7 +36,7 @@ export class AuditTrailQuery {
 
   @ApiPropertyOptional({ description: 'First position of the range (inclusive).', minimum: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -43,7 +44,7 @@ export class AuditTrailQuery {
 
   @ApiPropertyOptional({ description: 'End of the range (exclusive).', minimum: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
@@ -95,7 +96,7 @@ export class AuditTrailQuery {
     minimum: 1,
   })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)

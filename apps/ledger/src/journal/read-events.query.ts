@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { STREAM_ID_PATTERN } from '@ledger/events';
+import { DecimalDigits } from '../http/decimal-digits';
 
 export const MAX_PAGE = 1000;
 
@@ -12,14 +13,14 @@ export class ReadEventsQuery {
     default: 0,
   })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(0)
   from?: number;
 
   @ApiPropertyOptional({ description: 'Page size.', minimum: 1, maximum: MAX_PAGE, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)
@@ -43,14 +44,14 @@ export class ReadEventsQuery {
 export class ReadStreamQuery {
   @ApiPropertyOptional({ description: 'First stream version to return (inclusive).', minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(0)
   fromVersion?: number;
 
   @ApiPropertyOptional({ description: 'Page size.', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE)

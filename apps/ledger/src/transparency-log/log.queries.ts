@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { DecimalDigits } from '../http/decimal-digits';
 
 const MAX_TREE_SIZE = Number.MAX_SAFE_INTEGER;
 
 export class InclusionProofQuery {
   @ApiProperty({ description: "The entry's global position (its leaf index).", minimum: 0 })
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(0)
   @Max(MAX_TREE_SIZE)
@@ -18,7 +18,7 @@ export class InclusionProofQuery {
     minimum: 1,
   })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(MAX_TREE_SIZE)
@@ -27,7 +27,7 @@ export class InclusionProofQuery {
 
 export class ConsistencyProofQuery {
   @ApiProperty({ description: 'The older tree size (the checkpoint you hold).', minimum: 1 })
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(MAX_TREE_SIZE)
@@ -35,7 +35,7 @@ export class ConsistencyProofQuery {
 
   @ApiPropertyOptional({ description: "The newer tree size; default: the latest checkpoint's.", minimum: 1 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(MAX_TREE_SIZE)
@@ -45,7 +45,7 @@ export class ConsistencyProofQuery {
 export class ListCheckpointsQuery {
   @ApiPropertyOptional({ description: 'Smallest tree size to list.', minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(0)
   @Max(MAX_TREE_SIZE)
@@ -53,7 +53,7 @@ export class ListCheckpointsQuery {
 
   @ApiPropertyOptional({ description: 'Page size.', minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalDigits()
   @IsInt()
   @Min(1)
   @Max(1000)

@@ -48,17 +48,15 @@ export class LogSequencer {
 
   /** Integrates everything appended so far and signs the tree (POST /v1/log/checkpoints). */
   async publishNow(): Promise<{ checkpoint: StoredCheckpoint; created: boolean }> {
-    const run = (async () => {
+    // One at a time in this process (the database lock orders processes), each after the one before.
+    const run = this.checkpointing.then(async () => {
       const head = await this.options.store.head();
       await this.options.log.integrate(head + 1);
       const published = await this.options.log.publishCheckpoint(this.options.signer, this.clock());
       if (published.created) this.options.onCheckpoint?.(published.checkpoint);
       return published;
-    })();
-    // Checkpoints are signed one at a time in this process (the database lock orders processes).
-    const previous = this.checkpointing;
+    });
     this.checkpointing = run.catch(() => undefined);
-    await previous;
     return run;
   }
 
