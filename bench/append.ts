@@ -4,7 +4,9 @@
  *   - single-event appends over HTTP at 32 connections vs. a bare Fastify route parsing the same JSON;
  *   - 100-event batches over HTTP (events/s);
  *   - in-process appends through the EventStore port from 32 callers vs. plain 100-row INSERTs of the
- *     same rows into the same database.
+ *     same rows into the same database;
+ * and (issue 3) each append figure again with the transparency log's sequencer off (LEDGER_SEQUENCER=off),
+ * so the log's cost shows as "with the log / without" (target ≥ 80%).
  *
  *   npm run bench:append -- [--seconds 10] [--database-url postgres://…] [--only http|in-process]
  *
@@ -14,7 +16,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { encodeEntry, leafHashOf, NewEvent, openJournal, prepareEvent } from '@ledger/store';
+import { NoteSigner } from '@ledger/transparency';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  encodeEntry,
+  leafHashOf,
+  LogSequencer,
+  NewEvent,
+  openJournal,
+  prepareEvent,
+  TransparencyLog,
+} from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
 import {
   HttpFigures,
@@ -40,6 +52,10 @@ const seconds = Number(args.seconds);
 const SOURCE = 'urn:bench:gateway';
 const LEDGER_PORT = '3901';
 const BARE_PORT = '3902';
+const BENCH_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({
+  format: 'pem',
+  type: 'pkcs8',
+}) as string;
 const FIELDS = Array.from({ length: 12 }, (_, i) => `field_number_${i}_of_the_dataset`);
 
 /** A DataAccessed CloudEvent of about 500 bytes. */
@@ -96,6 +112,7 @@ interface HttpResults {
   bare: HttpFigures;
   single: HttpFigures;
   batch: HttpFigures;
+  withoutLog: { single: HttpFigures; batch: HttpFigures };
 }
 
 async function measureHttp(databaseUrl: string): Promise<HttpResults> {
@@ -111,11 +128,30 @@ async function measureHttp(databaseUrl: string): Promise<HttpResults> {
     body: () => body,
   });
   await stopProcess(bareServer);
-
   const adminToken = randomBytes(24).toString('hex');
+  console.log('\n  without the transparency log (LEDGER_SEQUENCER=off):');
+  const withoutLog = await measureLedger(databaseUrl, adminToken, 'off');
+  console.log('\n  with the transparency log (sequencer and checkpoints in the ledger process):');
+  const withLog = await measureLedger(databaseUrl, adminToken, 'on');
+  return { bare, ...withLog, withoutLog };
+}
+
+async function measureLedger(
+  databaseUrl: string,
+  adminToken: string,
+  sequencer: 'on' | 'off',
+): Promise<{ single: HttpFigures; batch: HttpFigures }> {
   const ledger = await startProcess(
     join(__dirname, '..', 'dist', 'apps', 'ledger', 'main.js'),
-    { DATABASE_URL: databaseUrl, PORT: LEDGER_PORT, LEDGER_BOOTSTRAP_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: LEDGER_PORT,
+      LEDGER_BOOTSTRAP_TOKEN: adminToken,
+      LOG_LEVEL: 'warn',
+      LEDGER_SEQUENCER: sequencer,
+      LEDGER_SIGNING_KEY: BENCH_SIGNING_KEY,
+      LEDGER_CHECKPOINT_INTERVAL_MS: '1000',
+    },
     `http://127.0.0.1:${LEDGER_PORT}/health/ready`,
   );
   try {
@@ -139,7 +175,7 @@ async function measureHttp(databaseUrl: string): Promise<HttpResults> {
       headers: { ...headers, 'content-type': 'application/cloudevents-batch+json' },
       body: () => JSON.stringify(Array.from({ length: 100 }, () => cloudEvent(`${prefix}-${counter++}`))),
     });
-    return { bare, single, batch };
+    return { single, batch };
   } finally {
     await stopProcess(ledger);
   }
@@ -164,6 +200,7 @@ interface InProcessResults {
   plainInsertRows: number;
   portBatchEvents: number;
   portSingleEvents: number;
+  portBatchEventsWithLog: number;
 }
 
 async function measureInProcess(databaseUrl: string): Promise<InProcessResults> {
@@ -216,7 +253,25 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
         return 1;
       },
     );
-    return { plainInsertRows, portBatchEvents, portSingleEvents };
+    // The same appends with the log's sequencer integrating behind them and signing every second.
+    const sequencer = new LogSequencer({
+      log: new TransparencyLog(journal.database),
+      store: journal.store,
+      signer: NoteSigner.fromPem('bench.example/log', BENCH_SIGNING_KEY),
+      checkpointIntervalMs: 1000,
+    });
+    await sequencer.start();
+    const portBatchEventsWithLog = await loadInProcess(
+      'EventStore.append, 100 events per call, with the log sequencing',
+      32,
+      seconds,
+      async () => {
+        await journal.store.append('usage-bench-batch-logged', Array.from({ length: 100 }, newEvent));
+        return 100;
+      },
+    );
+    await sequencer.stop();
+    return { plainInsertRows, portBatchEvents, portSingleEvents, portBatchEventsWithLog };
   } finally {
     await journal.close();
   }
@@ -244,6 +299,18 @@ function report(http: HttpResults | undefined, inProcess: InProcessResults | und
         `p99 ${http.batch.p99Ms} ms`,
         'target ≥ 20,000 events/s',
       ],
+      [
+        'single-event, log off',
+        `${rate(http.withoutLog.single.requestsPerSecond)} events/s`,
+        `p99 ${http.withoutLog.single.p99Ms} ms`,
+        `with the log: ${percent(http.single.requestsPerSecond, http.withoutLog.single.requestsPerSecond)} of this (target ≥ 80%)`,
+      ],
+      [
+        '100-event batches, log off',
+        `${rate(http.withoutLog.batch.requestsPerSecond * 100)} events/s`,
+        `p99 ${http.withoutLog.batch.p99Ms} ms`,
+        `with the log: ${percent(http.batch.requestsPerSecond, http.withoutLog.batch.requestsPerSecond)} of this (target ≥ 80%)`,
+      ],
     );
   }
   if (inProcess) {
@@ -256,13 +323,19 @@ function report(http: HttpResults | undefined, inProcess: InProcessResults | und
         `${percent(inProcess.portBatchEvents, inProcess.plainInsertRows)} of plain INSERTs (target ≥ 50%)`,
       ],
       ['port appends, 1 event per call', `${rate(inProcess.portSingleEvents)} events/s`, '', ''],
+      [
+        'port appends, 100/call, with log',
+        `${rate(inProcess.portBatchEventsWithLog)} events/s`,
+        '',
+        `${percent(inProcess.portBatchEventsWithLog, inProcess.portBatchEvents)} of without the log (target ≥ 80%)`,
+      ],
     );
   }
   console.log('\nResults');
   for (const row of rows)
     console.log(`  ${row[0].padEnd(34)} ${row[1].padEnd(20)} ${row[2].padEnd(28)} ${row[3]}`);
   if (http) {
-    const failures = [http.single, http.batch].reduce(
+    const failures = [http.single, http.batch, http.withoutLog.single, http.withoutLog.batch].reduce(
       (sum, figures) => sum + figures.non2xx + figures.errors,
       0,
     );

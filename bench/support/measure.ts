@@ -15,17 +15,29 @@ export async function loadHttp(options: {
   connections: number;
   seconds: number;
   headers: Record<string, string>;
-  body: () => string;
+  /** POST this body; absent: GET. */
+  body?: () => string;
+  /** A new path for every request (random positions, say); absent: the url's. */
+  path?: () => string;
   title: string;
 }): Promise<HttpFigures> {
+  const { body, path } = options;
   const run = (duration: number) =>
     autocannon({
       url: options.url,
-      method: 'POST',
+      method: body ? 'POST' : 'GET',
       connections: options.connections,
       duration,
       headers: options.headers,
-      requests: [{ setupRequest: (request) => ({ ...request, body: options.body() }) }],
+      requests: [
+        {
+          setupRequest: (request) => ({
+            ...request,
+            ...(body && { body: body() }),
+            ...(path && { path: path() }),
+          }),
+        },
+      ],
     });
   process.stdout.write(`  ${options.title}: warming up… `);
   await run(2);
