@@ -100,8 +100,9 @@ export class LedgerUnderTest {
     const response = await fetch(`${this.url}${path}`, { method, headers, body });
     const text = await response.text();
     let parsed: unknown = text;
-    if ((response.headers.get('content-type') ?? '').includes('json') && text.length > 0)
-      parsed = JSON.parse(text);
+    const type = response.headers.get('content-type') ?? '';
+    // NDJSON (exports) stays text: it is many documents, one per line.
+    if (type.includes('json') && !type.includes('ndjson') && text.length > 0) parsed = JSON.parse(text);
     return { status: response.status, headers: response.headers, body: parsed as TBody, text };
   }
 

@@ -91,7 +91,6 @@ export async function* auditTrailNdjson(
       : undefined;
   yield `${JSON.stringify({
     format: AUDIT_EXPORT_FORMAT,
-    exportId: header.exportId,
     range,
     checkpoint: checkpoint.note,
     verifierKey: checkpoint.verifierKey,
