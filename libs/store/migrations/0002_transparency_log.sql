@@ -55,6 +55,46 @@ CREATE TRIGGER log_checkpoints_are_never_truncated
   BEFORE TRUNCATE ON ledger.log_checkpoints
   FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_change();
 
+-- Tiles only grow, keeping what they held, and the tree only grows: the service's own queries ask
+-- for nothing else, and these triggers refuse anything else to everyone (short of disabling them).
+CREATE FUNCTION ledger.refuse_tile_rewrite() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'UPDATE'
+     OR length(NEW.hashes) <= length(OLD.hashes)
+     OR substring(NEW.hashes FROM 1 FOR length(OLD.hashes)) <> OLD.hashes
+     OR NEW.level <> OLD.level OR NEW.tile_index <> OLD.tile_index THEN
+    RAISE EXCEPTION 'ledger.log_tiles only grow: % refused', TG_OP
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'A tile keeps every hash it held; run `ledger audit` if a tile is wrong.';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER log_tiles_only_grow
+  BEFORE UPDATE OR DELETE ON ledger.log_tiles
+  FOR EACH ROW EXECUTE FUNCTION ledger.refuse_tile_rewrite();
+
+CREATE TRIGGER log_tiles_are_never_truncated
+  BEFORE TRUNCATE ON ledger.log_tiles
+  FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_change();
+
+CREATE FUNCTION ledger.refuse_tree_shrink() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'UPDATE' OR NEW.tree_size <= OLD.tree_size THEN
+    RAISE EXCEPTION 'ledger.log_tree only grows: % refused', TG_OP
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER log_tree_only_grows
+  BEFORE UPDATE OR DELETE ON ledger.log_tree
+  FOR EACH ROW EXECUTE FUNCTION ledger.refuse_tree_shrink();
+
 REVOKE ALL ON ledger.log_tiles, ledger.log_tree, ledger.log_checkpoints FROM PUBLIC;
 GRANT SELECT, INSERT, UPDATE ON ledger.log_tiles TO ledger_app;
 GRANT SELECT, UPDATE ON ledger.log_tree TO ledger_app;

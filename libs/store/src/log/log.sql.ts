@@ -6,9 +6,9 @@ export const LOCK_LOG = `SELECT pg_advisory_xact_lock(5194828003)`;
 export const READ_TREE_HEAD = `
 SELECT tree_size, root_hash, integrated_at FROM ledger.log_tree`;
 
-/** Leaf hashes of the entries not yet in the tree, in position order. */
+/** The entries not yet in the tree, in position order: their text, to recompute each leaf hash, and the stored hash. */
 export const READ_LEAF_HASHES = `
-SELECT global_position, leaf_hash
+SELECT global_position, leaf_hash, entry
   FROM ledger.events
  WHERE global_position >= $1
  ORDER BY global_position

@@ -226,6 +226,20 @@ describe(`transparency log on ${testBackend()}`, () => {
     beforeEach(open);
     afterEach(dispose);
 
+    it('given an entry rewritten behind the service before it was logged, when integrating, then the log refuses and does not move', async () => {
+      const log = new TransparencyLog(journal.database);
+      await appendBatch(store, 4, 0);
+      await log.integrate(4);
+      await appendBatch(store, 3, 4);
+      await asSuperuserBypassingTriggers(
+        journal,
+        `UPDATE ledger.events SET entry = replace(entry, '"recordCount":', '"recordCount":9') WHERE global_position = 5`,
+      );
+
+      await expect(log.integrate(7)).rejects.toThrow(/position 5 does not hash to its stored leaf hash/);
+      expect((await log.treeHead()).size).toBe(4);
+    });
+
     it('given an integrated tree, when publishing, then the note parses, is signed by the key and states the tree; publishing again without growth creates nothing; every checkpoint is kept', async () => {
       const log = new TransparencyLog(journal.database);
       const leaves: Buffer[] = [];
@@ -279,14 +293,20 @@ describe(`transparency log on ${testBackend()}`, () => {
       ).toBe(true);
     });
 
-    it('given a checkpoint, when the owner rewrites a tile it covers and the log grows, then publishCheckpoint refuses with LogInconsistencyError and signs nothing', async () => {
+    it('given a checkpoint, when a superuser rewrites a tile it covers and the log grows, then publishCheckpoint refuses with LogInconsistencyError and signs nothing', async () => {
       const log = new TransparencyLog(journal.database);
       await appendBatch(store, 300, 0);
       await log.integrate(300);
       const { checkpoint } = await log.publishCheckpoint(signer, SIGNED_AT);
 
       // Leaf 257 lives in the right-edge tile 0/1, which the consistency proof from size 300 reads.
-      await asOwner(
+      await expect(
+        asOwner(
+          journal,
+          `UPDATE ledger.log_tiles SET hashes = sha256('forged'::bytea) WHERE level = 0 AND tile_index = 1`,
+        ),
+      ).rejects.toThrow(/only grow/);
+      await asSuperuserBypassingTriggers(
         journal,
         `UPDATE ledger.log_tiles
             SET hashes = overlay(hashes PLACING sha256('forged'::bytea) FROM ${1 * 32 + 1} FOR 32)
@@ -302,13 +322,19 @@ describe(`transparency log on ${testBackend()}`, () => {
       expect((await log.checkpoints(0, 100)).map((c) => c.note)).toEqual([checkpoint.note]);
     });
 
-    it('given a checkpoint, when the owner rewrites the tree head of that size, then publishCheckpoint refuses with LogInconsistencyError', async () => {
+    it('given a checkpoint, when a superuser rewrites the tree head of that size, then publishCheckpoint refuses with LogInconsistencyError', async () => {
       const log = new TransparencyLog(journal.database);
       await appendBatch(store, 3, 0);
       await log.integrate(3);
       const { checkpoint } = await log.publishCheckpoint(signer, SIGNED_AT);
 
-      await asOwner(journal, `UPDATE ledger.log_tree SET root_hash = sha256('forged'::bytea)`);
+      await expect(
+        asOwner(journal, `UPDATE ledger.log_tree SET root_hash = sha256('forged'::bytea)`),
+      ).rejects.toThrow(/only grows/);
+      await asSuperuserBypassingTriggers(
+        journal,
+        `UPDATE ledger.log_tree SET root_hash = sha256('forged'::bytea)`,
+      );
 
       await expect(log.publishCheckpoint(signer, SIGNED_AT)).rejects.toBeInstanceOf(LogInconsistencyError);
       expect((await log.checkpoints(0, 100)).map((c) => c.note)).toEqual([checkpoint.note]);
@@ -416,4 +442,12 @@ async function asOwner(journal: TestJournal, statement: string): Promise<void> {
   } finally {
     await journal.database.exec('SET ROLE ledger_app');
   }
+}
+
+/** What only a superuser can do: write with the ledger's triggers switched off for the session. */
+async function asSuperuserBypassingTriggers(journal: TestJournal, statement: string): Promise<void> {
+  await asOwner(
+    journal,
+    `SET session_replication_role = replica; ${statement}; SET session_replication_role = origin`,
+  );
 }

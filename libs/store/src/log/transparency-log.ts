@@ -3,6 +3,7 @@ import {
   EMPTY_TREE_ROOT,
   inclusionProofRanges,
   integrateLeaves,
+  leafHash,
   LeafRange,
   NodeHashes,
   NodeId,
@@ -123,7 +124,7 @@ export class TransparencyLog {
 
   private async integrateRound(tx: SqlQueryable): Promise<TreeHead & { added: number }> {
     const head = await this.treeHead(tx);
-    const rows = await tx.query<{ global_position: string | number; leaf_hash: Uint8Array }>(
+    const rows = await tx.query<{ global_position: string | number; leaf_hash: Uint8Array; entry: string }>(
       READ_LEAF_HASHES,
       [head.size, this.maxLeavesPerRound],
     );
@@ -135,7 +136,15 @@ export class TransparencyLog {
           `the journal has position ${row.global_position} where ${head.size + offset} was expected`,
         );
       }
-      return bytes(row.leaf_hash);
+      // The log commits to the entries themselves: a stored hash that is not the entry's own (a row
+      // written behind the service's back) is never signed.
+      const stored = bytes(row.leaf_hash);
+      if (!leafHash(row.entry).equals(stored)) {
+        throw new LogInconsistencyError(
+          `the entry at position ${row.global_position} does not hash to its stored leaf hash; the log stops here until \`ledger audit\` is run`,
+        );
+      }
+      return stored;
     });
     const edge = await this.readTiles(tx, rightEdgeTiles(head.size));
     const integration = integrateLeaves(head.size, edge, leaves);
