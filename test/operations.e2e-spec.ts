@@ -22,6 +22,22 @@ describe('operations endpoints', () => {
     expect(ready.body.info.redis).toMatchObject({ status: 'up', configured: testBackend() === 'postgres' });
   });
 
+  it("shows how far the transparency log's tree and latest checkpoint are behind the journal", async () => {
+    const checkpoint = await ledger.post('/v1/log/checkpoints', {});
+
+    const ready = await ledger.get('/health/ready', { token: null });
+
+    expect(ready.body.info.transparencyLog).toMatchObject({
+      status: 'up',
+      latestCheckpointSize: checkpoint.body.treeSize,
+      latestCheckpointAt: checkpoint.body.signedAt,
+    });
+    const { treeSize, entriesNotYetInTree } = ready.body.info.transparencyLog;
+    expect(treeSize + entriesNotYetInTree).toBe((await ledger.head()) + 1);
+    const metrics = await ledger.get('/metrics', { token: null });
+    expect(metrics.text).toContain(`ledger_log_checkpoint_tree_size ${checkpoint.body.treeSize}`);
+  });
+
   it('serves Prometheus metrics that count appends', async () => {
     await ledger.post('/v1/organizations', { name: 'Counted' });
 

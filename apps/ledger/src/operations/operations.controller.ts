@@ -2,8 +2,8 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { EVENT_STORE, LedgerMetrics, REDIS, Redis } from '@ledger/runtime';
-import type { EventStore } from '@ledger/store';
+import { EVENT_STORE, LedgerMetrics, REDIS, Redis, TRANSPARENCY_LOG } from '@ledger/runtime';
+import type { EventStore, TransparencyLog } from '@ledger/store';
 import { Public } from '../access/access.decorators';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -17,6 +17,7 @@ export class OperationsController {
     private readonly metrics: LedgerMetrics,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(TRANSPARENCY_LOG) private readonly log: TransparencyLog,
   ) {}
 
   @Get('health/live')
@@ -30,11 +31,16 @@ export class OperationsController {
   @Public()
   @ApiOperation({
     summary:
-      'Readiness: the journal database (and Redis, when configured) answer; 503 with the failing part otherwise',
+      'Readiness: the journal database (and Redis, when configured) answer; 503 with the failing part otherwise. ' +
+      "Also reports how far the transparency log's tree and latest checkpoint are behind the journal (informational).",
   })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
     try {
-      return await this.health.check([() => this.checkJournal(), () => this.checkRedis()]);
+      return await this.health.check([
+        () => this.checkJournal(),
+        () => this.checkRedis(),
+        () => this.describeLog(),
+      ]);
     } catch (error) {
       reply.status(503).header('retry-after', '5');
       return (error as { response?: unknown }).response ?? { status: 'error' };
@@ -56,6 +62,25 @@ export class OperationsController {
       return check.up({ backend: this.store.backend, head });
     } catch (error) {
       return check.down({ backend: this.store.backend, message: (error as Error).message });
+    }
+  }
+
+  /** A log behind the journal does not stop appends, so it never makes the ledger unready; it is shown for operators. */
+  private async describeLog(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('transparencyLog');
+    try {
+      const [head, tree, checkpoint] = await withTimeout(
+        Promise.all([this.store.head(), this.log.treeHead(), this.log.latestCheckpoint()]),
+        'the journal database did not answer',
+      );
+      return check.up({
+        treeSize: tree.size,
+        entriesNotYetInTree: head + 1 - tree.size,
+        latestCheckpointSize: checkpoint?.treeSize ?? null,
+        latestCheckpointAt: checkpoint?.signedAt.toISOString() ?? null,
+      });
+    } catch (error) {
+      return check.up({ message: (error as Error).message });
     }
   }
 

@@ -1,6 +1,14 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { NoteSigner } from '@ledger/transparency';
-import { EVENT_STORE, LEDGER_CONFIG, LedgerConfig, LOGGER, Logger, TRANSPARENCY_LOG } from '@ledger/runtime';
+import {
+  EVENT_STORE,
+  LEDGER_CONFIG,
+  LedgerConfig,
+  LedgerMetrics,
+  LOGGER,
+  Logger,
+  TRANSPARENCY_LOG,
+} from '@ledger/runtime';
 import { EventStore, LogSequencer, StoredCheckpoint, TransparencyLog } from '@ledger/store';
 
 export const CHECKPOINT_SIGNER = Symbol('CHECKPOINT_SIGNER');
@@ -20,16 +28,22 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
     @Inject(EVENT_STORE) store: EventStore,
     @Inject(TRANSPARENCY_LOG) log: TransparencyLog,
     @Inject(CHECKPOINT_SIGNER) readonly signer: NoteSigner,
+    metrics: LedgerMetrics,
   ) {
     this.sequencer = new LogSequencer({
       log,
       store,
       signer,
       checkpointIntervalMs: config.checkpointIntervalMs,
-      onError: (error, activity) =>
-        logger.error({ err: error }, `transparency log: ${activity} failed: ${error.message}`),
-      onCheckpoint: (checkpoint) =>
-        logger.debug({ treeSize: checkpoint.treeSize }, `signed checkpoint of size ${checkpoint.treeSize}`),
+      onIntegrated: (treeSize) => metrics.logTreeSize.set(treeSize),
+      onError: (error, activity) => {
+        metrics.logFailures.inc({ activity });
+        logger.error({ err: error }, `transparency log: ${activity} failed: ${error.message}`);
+      },
+      onCheckpoint: (checkpoint) => {
+        metrics.logCheckpointSize.set(checkpoint.treeSize);
+        logger.debug({ treeSize: checkpoint.treeSize }, `signed checkpoint of size ${checkpoint.treeSize}`);
+      },
     });
   }
 

@@ -28,6 +28,23 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly logTreeSize = new Gauge({
+    name: 'ledger_log_tree_size',
+    help: 'Entries the transparency log has integrated (as seen by this process)',
+    registers: [this.registry],
+  });
+  readonly logCheckpointSize = new Gauge({
+    name: 'ledger_log_checkpoint_tree_size',
+    help: 'Tree size of the latest checkpoint this process signed',
+    registers: [this.registry],
+  });
+  readonly logFailures = new Counter({
+    name: 'ledger_log_failures_total',
+    help: 'Integration or signing rounds of the transparency log that failed',
+    labelNames: ['activity'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -13,6 +13,8 @@ export interface LogSequencerOptions {
   clock?: () => Date;
   onError?: (error: Error, activity: 'integrating' | 'signing') => void;
   onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+  /** Called with the tree's size after every integration round that added leaves. */
+  onIntegrated?: (treeSize: number) => void;
 }
 
 /**
@@ -51,7 +53,8 @@ export class LogSequencer {
     // One at a time in this process (the database lock orders processes), each after the one before.
     const run = this.checkpointing.then(async () => {
       const head = await this.options.store.head();
-      await this.options.log.integrate(head + 1);
+      const reached = await this.options.log.integrate(head + 1);
+      this.options.onIntegrated?.(reached.size);
       const published = await this.options.log.publishCheckpoint(this.options.signer, this.clock());
       if (published.created) this.options.onCheckpoint?.(published.checkpoint);
       return published;
@@ -102,6 +105,7 @@ export class LogSequencer {
     this.lastRoundAt = Date.now();
     try {
       const reached = await this.options.log.integrate();
+      if (reached.added > 0) this.options.onIntegrated?.(reached.size);
       // A round is bounded; a backlog larger than one round asks for the next at once.
       if (reached.added > 0) this.wokenWhileIntegrating ||= (await this.options.store.head()) >= reached.size;
     } catch (error) {
