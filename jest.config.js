@@ -13,7 +13,9 @@ module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  moduleNameMapper: { '^@ledger/(events|domain|store|runtime|projections|transparency)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: {
+    '^@ledger/(events|domain|store|runtime|projections|transparency)$': '<rootDir>/libs/$1/src',
+  },
   // Unit suites do not depend on the backend, so the services run repeats only what does.
   testRegex: servicesOnly ? '\\.(int-spec|e2e-spec)\\.ts$' : '\\.(spec|int-spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

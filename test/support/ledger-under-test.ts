@@ -6,7 +6,10 @@ import { createLedgerApp } from '../../apps/ledger/src/ledger-app';
 import { createTestDatabase, temporaryDirectory, TestDatabase } from './test-backend';
 
 /** One checkpoint key for every ledger of a suite, so a ledger restarted on its database signs on with the same key. */
-const SUITE_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
+const SUITE_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({
+  format: 'pem',
+  type: 'pkcs8',
+}) as string;
 
 export interface HttpAnswer<TBody = any> {
   status: number;

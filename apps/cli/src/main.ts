@@ -2,8 +2,10 @@ import { Command } from 'commander';
 import { ConfigurationError, loadConfig } from '@ledger/runtime';
 import { appliedMigrations, Journal, Migration, openJournal, projectPath } from '@ledger/store';
 import { readFileSync } from 'node:fs';
+import { registerAuditCommand } from './audit/audit-command';
+import { EXIT_CODES, runVerifyCommand, VerifyCommandOptions } from './verify/verify-command';
 
-/** `ledger`: the ledger's command line. Later issues add verify, audit and projection rebuilds. */
+/** `ledger`: the ledger's command line. A later issue adds projection rebuilds. */
 function program(): Command {
   const version = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string })
     .version;
@@ -42,6 +44,43 @@ function program(): Command {
         console.log(`migrations: ${migrations.map((m) => `${m.version}_${m.name}`).join(', ') || 'none'}`);
       });
     });
+
+  cli
+    .command('verify')
+    .argument('<export>', 'the NDJSON audit-trail export (GET /v1/audit-trail?format=ndjson) to check')
+    .description(
+      "check an audit-trail export offline, trusting nothing but the ledger's public key: the checkpoint's signature, " +
+        'every position of the range without gap, every entry against its leaf hash, every inclusion proof, ' +
+        'the closing counts and, with --trusted, that the log only grew since a checkpoint you kept',
+    )
+    .requiredOption(
+      '--key <verifierKey>',
+      "the ledger's verifier key <name>+<key id>+<base64 key>, or a file holding it or the answer of GET /v1/log/key",
+    )
+    .option(
+      '--trusted <checkpoint file>',
+      'a signed checkpoint you kept from earlier (GET /v1/log/checkpoint); the export must carry a consistency ' +
+        'proof from it (ask for the export with trustedSize=<its size>)',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Prints one verdict line, naming the first line that fails and why. Exit codes:',
+        '  0  every check passed',
+        '  1  tampered or inconsistent: altered, missing, extra or reordered lines, a truncated',
+        "     file, wrong counts, a bad signature, another log's checkpoint, a rewritten history",
+        '  2  unusable input: no such file, a key that is not a verifier key, not an export,',
+        '     a --trusted file that is not a signed checkpoint',
+      ].join('\n'),
+    )
+    // Usage mistakes are unusable input (2), not commander's default 1.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT_CODES.unusable))
+    .action(async (exportPath: string, options: VerifyCommandOptions) => {
+      process.exitCode = await runVerifyCommand(exportPath, options);
+    });
+
+  registerAuditCommand(cli);
   return cli;
 }
 
