@@ -28,6 +28,10 @@ describe('loading the configuration', () => {
       bodyLimitBytes: 1024 * 1024,
       logLevel: 'info',
       processRole: 'all',
+      signingKeyPem: undefined,
+      logOrigin: 'open-data-ledger.local/log',
+      checkpointIntervalMs: 10_000,
+      sequencer: true,
     });
   });
 
@@ -57,6 +61,10 @@ describe('loading the configuration', () => {
         LEDGER_BODY_LIMIT_BYTES: '2048',
         LOG_LEVEL: 'debug',
         LEDGER_PROCESS: 'api',
+        LEDGER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEI…\\n-----END PRIVATE KEY-----',
+        LEDGER_LOG_ORIGIN: 'ledger.example.gov.cn/log',
+        LEDGER_CHECKPOINT_INTERVAL_MS: '5000',
+        LEDGER_SEQUENCER: 'off',
       }),
     ).toEqual({
       port: 8080,
@@ -69,10 +77,31 @@ describe('loading the configuration', () => {
       bodyLimitBytes: 2048,
       logLevel: 'debug',
       processRole: 'api',
+      // A PEM in one environment line may carry its newlines as \n escapes.
+      signingKeyPem: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI…\n-----END PRIVATE KEY-----',
+      logOrigin: 'ledger.example.gov.cn/log',
+      checkpointIntervalMs: 5000,
+      sequencer: false,
     });
   });
 
   describe('reports', () => {
+    it('a signing key that is not a PEM private key, an origin with a space, an unknown sequencer switch', () => {
+      expect(
+        problemsWith({ LEDGER_SIGNING_KEY: 'secret', LEDGER_LOG_ORIGIN: 'my log', LEDGER_SEQUENCER: 'maybe' }),
+      ).toEqual([
+        'LEDGER_LOG_ORIGIN must be non-empty, without spaces or "+"',
+        'LEDGER_SIGNING_KEY must be an Ed25519 private key in PEM (PKCS#8: -----BEGIN PRIVATE KEY-----)',
+        'LEDGER_SEQUENCER must be on or off',
+      ]);
+    });
+
+    it('a checkpoint interval below 100 ms', () => {
+      expect(problemsWith({ LEDGER_CHECKPOINT_INTERVAL_MS: '10' })).toEqual([
+        'LEDGER_CHECKPOINT_INTERVAL_MS must be an integer from 100 to 86400000, not "10"',
+      ]);
+    });
+
     it('a bootstrap token shorter than 16 characters', () => {
       expect(problemsWith({ LEDGER_BOOTSTRAP_TOKEN: 'x'.repeat(15) })).toEqual([
         'LEDGER_BOOTSTRAP_TOKEN must be at least 16 characters long',
