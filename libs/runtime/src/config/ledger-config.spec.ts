@@ -61,7 +61,8 @@ describe('loading the configuration', () => {
         LEDGER_BODY_LIMIT_BYTES: '2048',
         LOG_LEVEL: 'debug',
         LEDGER_PROCESS: 'api',
-        LEDGER_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEI…\\n-----END PRIVATE KEY-----',
+        LEDGER_SIGNING_KEY:
+          '-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEI…\\n-----END PRIVATE KEY-----',
         LEDGER_LOG_ORIGIN: 'ledger.example.gov.cn/log',
         LEDGER_CHECKPOINT_INTERVAL_MS: '5000',
         LEDGER_SEQUENCER: 'off',
@@ -88,7 +89,11 @@ describe('loading the configuration', () => {
   describe('reports', () => {
     it('a signing key that is not a PEM private key, an origin with a space, an unknown sequencer switch', () => {
       expect(
-        problemsWith({ LEDGER_SIGNING_KEY: 'secret', LEDGER_LOG_ORIGIN: 'my log', LEDGER_SEQUENCER: 'maybe' }),
+        problemsWith({
+          LEDGER_SIGNING_KEY: 'secret',
+          LEDGER_LOG_ORIGIN: 'my log',
+          LEDGER_SEQUENCER: 'maybe',
+        }),
       ).toEqual([
         'LEDGER_LOG_ORIGIN must be non-empty, without spaces or "+"',
         'LEDGER_SIGNING_KEY must be an Ed25519 private key in PEM (PKCS#8: -----BEGIN PRIVATE KEY-----)',
