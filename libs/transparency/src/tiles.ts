@@ -90,7 +90,7 @@ const SUBLEVEL_OFFSETS = Array.from(
 
 /**
  * Subtree hashes out of tiles. Full tiles never change, so each is expanded once into all the hashes
- * inside it (511 × 32 bytes) and kept, up to `cacheTiles` of them, the oldest out first;
+ * inside it (511 × 32 bytes) and kept, up to `cacheTiles` of them, the least recently used out first;
  * a proof then costs reads and hashes only for tiles it has not met before.
  */
 export class TileHashes {
@@ -98,22 +98,42 @@ export class TileHashes {
 
   constructor(private readonly cacheTiles = 1024) {}
 
-  /** Whether a full tile is already known, so it need not be read again. */
-  has(tile: TileId): boolean {
-    return this.expanded.has(tileKey(tile));
+  /**
+   * The known full tiles among `tiles`, held for the caller: a proof that reads the other tiles from the
+   * database must not lose these to another proof filling the cache meanwhile.
+   */
+  known(tiles: readonly TileId[]): Map<string, Buffer> {
+    const held = new Map<string, Buffer>();
+    for (const tile of tiles) {
+      const key = tileKey(tile);
+      const expanded = this.expanded.get(key);
+      if (expanded) {
+        // Least recently used out first: the few upper tiles every proof needs stay.
+        this.expanded.delete(key);
+        this.expanded.set(key, expanded);
+        held.set(key, expanded);
+      }
+    }
+    return held;
   }
 
-  /** Subtree hashes over the known full tiles and `tiles` (which must hold every other node asked for). */
-  over(tiles: ReadonlyMap<string, Buffer>): NodeHashes {
+  /**
+   * Subtree hashes over `known` (from known()) and `tiles` as read, which together must hold every
+   * node asked for. Full tiles among `tiles` are expanded once and remembered.
+   */
+  over(tiles: ReadonlyMap<string, Buffer>, known: ReadonlyMap<string, Buffer> = new Map()): NodeHashes {
+    const expandedHere = new Map<string, Buffer>();
     return (node) => {
       const { tile, sublevel, firstEntry } = tileOf(node);
       const key = tileKey(tile);
-      const known = this.expanded.get(key);
-      if (known) return expandedHash(known, sublevel, firstEntry);
+      const expanded = known.get(key) ?? expandedHere.get(key);
+      if (expanded) return expandedHash(expanded, sublevel, firstEntry);
       const hashes = tiles.get(key);
       if (!hashes) throw new RangeError(`tile ${key} is missing for node ${node.level}/${node.index}`);
       if (hashes.length !== TILE_WIDTH * HASH_SIZE) return hashWithinTile(hashes, sublevel, firstEntry);
-      return expandedHash(this.expand(key, hashes), sublevel, firstEntry);
+      const fresh = this.expand(key, hashes);
+      expandedHere.set(key, fresh);
+      return expandedHash(fresh, sublevel, firstEntry);
     };
   }
 

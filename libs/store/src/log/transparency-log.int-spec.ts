@@ -203,6 +203,22 @@ describe(`transparency log on ${testBackend()}`, () => {
       expect(verifyInclusion(7, 600, leaves[8], proofs[7].proof, root)).toBe(false);
     });
 
+    it('regression: given a tile cache smaller than the proofs need, when many proofs run at once, then none loses a tile another evicted and all verify', async () => {
+      const leaves = leafHashesOf(await appendBatch(store, 600, 0));
+      await new TransparencyLog(journal.database).integrate(600);
+      const log = new TransparencyLog(journal.database, { cachedTiles: 1 });
+      const root = naiveRoot(leaves);
+
+      // Tile 0/0 is cached first; proofs in tile 0/1 then evict it while proofs in 0/0 wait for the partial tiles.
+      await log.inclusionProof(0, 600);
+      const order = [...leaves.keys()].sort((a, b) => Number(a < 256) - Number(b < 256));
+      const proofs = await Promise.all(order.map((position) => log.inclusionProof(position, 600)));
+
+      expect(
+        proofs.filter((p) => !verifyInclusion(p.leafIndex, 600, leaves[p.leafIndex], p.proof, root)),
+      ).toEqual([]);
+    });
+
     it('given a tree behind the journal, when a proof asks for a tree size beyond the tree, then it fails with TreeSizeError', async () => {
       await appendBatch(store, 10, 0);
       const log = new TransparencyLog(journal.database);

@@ -300,8 +300,10 @@ export class TransparencyLog {
 
   /** Subtree hashes for these nodes, reading only the tiles not already known. */
   private async nodeHashes(nodes: readonly NodeId[], queryable: SqlQueryable = this.db): Promise<NodeHashes> {
-    const missing = tilesFor(nodes).filter((tile) => !this.tileHashes.has(tile));
-    return this.tileHashes.over(await this.readTiles(queryable, missing));
+    const needed = tilesFor(nodes);
+    const known = this.tileHashes.known(needed);
+    const missing = needed.filter((tile) => !known.has(tileKey(tile)));
+    return this.tileHashes.over(await this.readTiles(queryable, missing), known);
   }
 
   private async readTiles(queryable: SqlQueryable, tiles: readonly TileId[]): Promise<Map<string, Buffer>> {
