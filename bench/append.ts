@@ -30,6 +30,7 @@ import {
 import { createScratchDatabase } from '../test/support/test-backend';
 import {
   HttpFigures,
+  LEDGER_NODE_FLAGS,
   loadHttp,
   loadInProcess,
   percent,
@@ -153,6 +154,7 @@ async function measureLedger(
       LEDGER_CHECKPOINT_INTERVAL_MS: '1000',
     },
     `http://127.0.0.1:${LEDGER_PORT}/health/ready`,
+    LEDGER_NODE_FLAGS,
   );
   try {
     const publisher = await createPublisher(adminToken);

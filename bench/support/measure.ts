@@ -83,9 +83,11 @@ export async function startProcess(
   script: string,
   env: Record<string, string>,
   readyUrl?: string,
+  execArgv: string[] = [],
 ): Promise<ChildProcess> {
   const child = fork(script, [], {
     env: { ...process.env, ...env },
+    execArgv,
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise<never>((_, reject) =>
@@ -124,3 +126,6 @@ export function percent(value: number, ceiling: number): string {
 export function rate(value: number): string {
   return Math.round(value).toLocaleString('en');
 }
+
+/** Node flags the ledger runs with, as `npm start` and the Dockerfile start it. */
+export const LEDGER_NODE_FLAGS = ['--max-old-space-size=192'];

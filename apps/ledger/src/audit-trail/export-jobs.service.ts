@@ -73,7 +73,10 @@ export class ExportJobs implements BeforeApplicationShutdown {
     const partial = `${final}.part`;
     const abort = new AbortController();
     const done = pipeline(
-      Readable.from(started.chunks((progress) => (job.progress = progress))),
+      Readable.from(
+        started.chunks((progress) => (job.progress = progress)),
+        { highWaterMark: 2 },
+      ),
       createWriteStream(partial, { mode: 0o600 }),
       { signal: abort.signal },
     )

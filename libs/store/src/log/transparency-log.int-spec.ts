@@ -203,6 +203,27 @@ describe(`transparency log on ${testBackend()}`, () => {
       expect(verifyInclusion(7, 600, leaves[8], proofs[7].proof, root)).toBe(false);
     });
 
+    it('given a tree of 600 entries, then the proof texts an export writes equal the proofs, for ranges across tiles and the partial edge, at several tree sizes', async () => {
+      await appendBatch(store, 600, 0);
+      const log = new TransparencyLog(journal.database);
+      await log.integrate(600);
+
+      for (const [treeSize, from, to] of [
+        [600, 0, 600],
+        [600, 250, 530],
+        [512, 0, 512],
+        [513, 500, 513],
+        [300, 7, 9],
+        [1, 0, 1],
+      ]) {
+        const positions = Array.from({ length: to - from }, (_, offset) => from + offset);
+        const expected = (await log.inclusionProofs(positions, treeSize)).map((p) =>
+          JSON.stringify(p.proof.map((hash) => hash.toString('base64'))),
+        );
+        expect(await log.inclusionProofTexts(from, to, treeSize)).toEqual(expected);
+      }
+    });
+
     it('regression: given a tile cache smaller than the proofs need, when many proofs run at once, then none loses a tile another evicted and all verify', async () => {
       const leaves = leafHashesOf(await appendBatch(store, 600, 0));
       await new TransparencyLog(journal.database).integrate(600);

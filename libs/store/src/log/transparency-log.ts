@@ -11,6 +11,8 @@ import {
   perfectNodesOf,
   rangeHash,
   rightEdgeTiles,
+  TILE_HEIGHT,
+  TILE_WIDTH,
   TileHashes,
   TileId,
   tileKey,
@@ -69,7 +71,7 @@ export class LogInconsistencyError extends Error {
 export interface TransparencyLogOptions {
   /** Most leaves one integration round takes in (bounded so a long backlog commits as it goes). */
   maxLeavesPerRound?: number;
-  /** Full tiles kept expanded in memory. */
+  /** Full tiles kept expanded in memory for proofs (16 KiB each: 64 MiB for 4,096, every tile of a 1,000,000-entry log). */
   cachedTiles?: number;
 }
 
@@ -98,7 +100,7 @@ export class TransparencyLog {
     private readonly db: SqlDatabase,
     options: TransparencyLogOptions = {},
   ) {
-    this.tileHashes = new TileHashes(options.cachedTiles ?? 1024);
+    this.tileHashes = new TileHashes(options.cachedTiles ?? 4096);
     this.maxLeavesPerRound = options.maxLeavesPerRound ?? 16_384;
   }
 
@@ -185,6 +187,62 @@ export class TransparencyLog {
       leafHash: nodes({ level: 0, index: leafIndex }),
       proof: ranges.map((range) => memoisedRangeHash(range, nodes, memo)),
     }));
+  }
+
+  /**
+   * Inclusion proofs of the consecutive leaves `[from, to)` as JSON array texts of base64 hashes, what
+   * an export writes. Leaves of one full level-0 tile share every proof hash above the tile (RFC 9162
+   * paths pass through every aligned block inside the tree), so each tile's shared part and its inner
+   * hashes are computed and encoded once, not once per leaf.
+   */
+  async inclusionProofTexts(from: number, to: number, treeSize: number): Promise<string[]> {
+    await this.requireTreeSize(treeSize);
+    if (from >= to) return [];
+    if (from < 0 || to > treeSize)
+      throw new TreeSizeError(`leaves [${from}, ${to}) are not all in a tree of size ${treeSize}`);
+    const firstTile = Math.floor(from / TILE_WIDTH);
+    const lastTile = Math.floor((to - 1) / TILE_WIDTH);
+    const plans: { tile: number; shared: LeafRange[] }[] = [];
+    const nodes: NodeId[] = [];
+    for (let tile = firstTile; tile <= lastTile; tile++) {
+      if ((tile + 1) * TILE_WIDTH > treeSize) continue;
+      const shared = inclusionProofRanges(tile * TILE_WIDTH, treeSize).slice(TILE_HEIGHT);
+      plans.push({ tile, shared });
+      nodes.push({ level: 0, index: tile * TILE_WIDTH }, ...shared.flatMap(perfectNodesOf));
+    }
+    // A walk over consecutive tiles would only churn the cache that random single proofs rely on.
+    const hashes = await this.nodeHashes(nodes, this.db, new TileHashes(0));
+    const texts: string[] = [];
+    for (const { tile, shared } of plans) {
+      const quoted = (node: NodeId): string => `"${hashes(node).toString('base64')}"`;
+      const suffix = shared.map((range) => `"${rangeHash(range, hashes).toString('base64')}"`).join(',');
+      // The tile's inner hashes, each encoded once: sibling index i at sublevel j, for j = 0 … 7.
+      const inner = Array.from({ length: TILE_HEIGHT }, () => new Map<number, string>());
+      const start = Math.max(from, tile * TILE_WIDTH);
+      const end = Math.min(to, (tile + 1) * TILE_WIDTH);
+      for (let leaf = start; leaf < end; leaf++) {
+        let proof = '[';
+        for (let sublevel = 0; sublevel < TILE_HEIGHT; sublevel++) {
+          const sibling = Math.floor(leaf / 2 ** sublevel) ^ 1;
+          let text = inner[sublevel].get(sibling);
+          if (text === undefined) {
+            text = quoted({ level: sublevel, index: sibling });
+            inner[sublevel].set(sibling, text);
+          }
+          proof += sublevel === 0 ? text : `,${text}`;
+        }
+        texts.push(suffix ? `${proof},${suffix}]` : `${proof}]`);
+      }
+    }
+    // Leaves of a partial tile (the tree's right edge) take the general way.
+    const edgeStart = Math.max(from, Math.floor(treeSize / TILE_WIDTH) * TILE_WIDTH);
+    if (edgeStart < to) {
+      const edge = Array.from({ length: to - edgeStart }, (_, offset) => edgeStart + offset);
+      for (const { proof } of await this.inclusionProofs(edge, treeSize)) {
+        texts.push(`[${proof.map((hash) => `"${hash.toString('base64')}"`).join(',')}]`);
+      }
+    }
+    return texts;
   }
 
   async inclusionProof(leafIndex: number, treeSize: number): Promise<InclusionProof> {
@@ -299,11 +357,15 @@ export class TransparencyLog {
   }
 
   /** Subtree hashes for these nodes, reading only the tiles not already known. */
-  private async nodeHashes(nodes: readonly NodeId[], queryable: SqlQueryable = this.db): Promise<NodeHashes> {
+  private async nodeHashes(
+    nodes: readonly NodeId[],
+    queryable: SqlQueryable = this.db,
+    cache: TileHashes = this.tileHashes,
+  ): Promise<NodeHashes> {
     const needed = tilesFor(nodes);
-    const known = this.tileHashes.known(needed);
+    const known = cache.known(needed);
     const missing = needed.filter((tile) => !known.has(tileKey(tile)));
-    return this.tileHashes.over(await this.readTiles(queryable, missing), known);
+    return cache.over(await this.readTiles(queryable, missing), known);
   }
 
   private async readTiles(queryable: SqlQueryable, tiles: readonly TileId[]): Promise<Map<string, Buffer>> {
