@@ -43,15 +43,23 @@ SELECT position, event_id, stream_id, stream_version, type, $6::timestamptz,
 const ENTRY_COLUMNS = `global_position, event_id, stream_id, stream_version, type,
        encode(leaf_hash, 'base64') AS leaf_hash, entry`;
 
+/**
+ * A stream's current version and a page of its entries, in one statement and so one snapshot: read
+ * apart, an append committing in between could pair the old entries with the new version, and a
+ * command would decide on a state that is not the one its expected version names.
+ * No row: the stream does not exist; one row with NULL entry columns: no entries from that version on.
+ */
 export const READ_STREAM = `
-SELECT ${ENTRY_COLUMNS}
-  FROM ledger.events
- WHERE stream_id = $1 AND stream_version >= $2
- ORDER BY stream_version
- LIMIT $3`;
-
-export const READ_STREAM_VERSION = `
-SELECT stream_version FROM ledger.events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1`;
+SELECT current.stream_version AS current_version, page.*
+  FROM (SELECT stream_version FROM ledger.events
+         WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1) AS current
+  LEFT JOIN LATERAL (
+        SELECT ${ENTRY_COLUMNS}
+          FROM ledger.events
+         WHERE stream_id = $1 AND stream_version >= $2
+         ORDER BY stream_version
+         LIMIT $3) AS page ON true
+ ORDER BY page.stream_version`;
 
 /** Optional filters are NULL when unused; `pg` plans each execution with its values, so unused ones cost nothing. */
 export const READ_ALL = `

@@ -13,10 +13,11 @@ import type {
 } from './event-store.port';
 import { GroupCommitOptions, GroupCommitWriter } from './group-commit-writer';
 import { InvalidEventError } from './journal-errors';
-import { APPENDED_CHANNEL, READ_ALL, READ_HEAD, READ_STREAM, READ_STREAM_VERSION } from './journal.sql';
+import { APPENDED_CHANNEL, READ_ALL, READ_HEAD, READ_STREAM } from './journal.sql';
 import type { SqlDatabase } from './sql-database';
 
 interface EntryRow {
+  /** Null only in READ_STREAM's row for a stream with no entries in the page asked for. */
   global_position: string | number;
   event_id: string;
   stream_id: string;
@@ -88,14 +89,15 @@ export class SqlEventStore implements EventStore {
     streamId: string,
     options: { fromVersion?: number; limit?: number } = {},
   ): Promise<StreamSlice> {
-    const [rows, versionRows] = await Promise.all([
-      this.db.query<EntryRow>(READ_STREAM, [streamId, options.fromVersion ?? 0, options.limit ?? 1_000_000]),
-      this.db.query<{ stream_version: number }>(READ_STREAM_VERSION, [streamId]),
+    const rows = await this.db.query<EntryRow & { current_version: number }>(READ_STREAM, [
+      streamId,
+      options.fromVersion ?? 0,
+      options.limit ?? 1_000_000,
     ]);
     return {
       streamId,
-      version: versionRows.length > 0 ? Number(versionRows[0].stream_version) : null,
-      entries: rows.map(toStoredEntry),
+      version: rows.length > 0 ? Number(rows[0].current_version) : null,
+      entries: rows.filter((row) => row.global_position !== null).map(toStoredEntry),
     };
   }
 
