@@ -68,6 +68,9 @@ export class LogInconsistencyError extends Error {
   readonly code = 'LogInconsistent';
 }
 
+/** Hashes of proof subtrees of 256 leaves or more kept per log (about 100 bytes each). */
+const REMEMBERED_UPPER_RANGES = 32_768;
+
 export interface TransparencyLogOptions {
   /** Most leaves one integration round takes in (bounded so a long backlog commits as it goes). */
   maxLeavesPerRound?: number;
@@ -93,6 +96,7 @@ interface CheckpointRow {
 export class TransparencyLog {
   private readonly tileHashes: TileHashes;
   private readonly maxLeavesPerRound: number;
+  private readonly upperRanges = new Map<string, Buffer>();
   /** A size the tree is known to have reached; it only grows, so checks below it need no query. */
   private knownSize = 0;
 
@@ -177,16 +181,38 @@ export class TransparencyLog {
       leafIndex,
       ranges: inclusionProofRanges(leafIndex, treeSize),
     }));
+    const remembered = (range: LeafRange) => this.upperRanges.get(`${treeSize}/${range.start}/${range.end}`);
     const nodes = await this.nodeHashes(
-      plans.flatMap((plan) => [{ level: 0, index: plan.leafIndex }, ...plan.ranges.flatMap(perfectNodesOf)]),
+      plans.flatMap((plan) => [
+        { level: 0, index: plan.leafIndex },
+        ...plan.ranges.filter((range) => !remembered(range)).flatMap(perfectNodesOf),
+      ]),
     );
     const memo = new Map<string, Buffer>();
     return plans.map(({ leafIndex, ranges }) => ({
       leafIndex,
       treeSize,
       leafHash: nodes({ level: 0, index: leafIndex }),
-      proof: ranges.map((range) => memoisedRangeHash(range, nodes, memo)),
+      proof: ranges.map(
+        (range) =>
+          remembered(range) ?? this.rememberUpper(treeSize, range, memoisedRangeHash(range, nodes, memo)),
+      ),
     }));
+  }
+
+  /**
+   * Subtrees of a tile's width or more are shared by the proofs of many leaves, and those on the right
+   * edge need the partial tiles, which are never cached: their hashes (for one tree size they never
+   * change) are remembered, so a proof whose leaf tile is cached needs no read at all.
+   */
+  private rememberUpper(treeSize: number, range: LeafRange, hash: Buffer): Buffer {
+    if (range.end - range.start < TILE_WIDTH) return hash;
+    const key = `${treeSize}/${range.start}/${range.end}`;
+    this.upperRanges.set(key, hash);
+    if (this.upperRanges.size > REMEMBERED_UPPER_RANGES) {
+      this.upperRanges.delete(this.upperRanges.keys().next().value as string);
+    }
+    return hash;
   }
 
   /**
