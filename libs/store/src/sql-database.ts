@@ -60,3 +60,8 @@ export function isUnavailableError(error: unknown): boolean {
     error.message,
   );
 }
+
+/** A bytea value as a Buffer: `pg` returns bytea as a Buffer, PGlite as a Uint8Array. */
+export function byteaOf(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}

@@ -1,7 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { DataDirectoryInUseError, Journal, openJournal, SqlDatabase, SqlQueryable } from '@ledger/store';
+import {
+  byteaOf,
+  DataDirectoryInUseError,
+  Journal,
+  openJournal,
+  SqlDatabase,
+  SqlQueryable,
+} from '@ledger/store';
 import { TileId, tileKey } from '@ledger/transparency';
 import type {
   AuditCheckpoint,
@@ -65,7 +72,7 @@ export function sqlAuditSource(db: SqlQueryable, pageSize = DEFAULT_PAGE_SIZE): 
         head: row.head === null ? -1 : Number(row.head),
         latestCheckpointSize: row.latest_checkpoint_size === null ? null : Number(row.latest_checkpoint_size),
         tree: tree
-          ? ({ size: Number(tree.tree_size), rootHash: bytes(tree.root_hash) } satisfies TreeHeadRow)
+          ? ({ size: Number(tree.tree_size), rootHash: byteaOf(tree.root_hash) } satisfies TreeHeadRow)
           : null,
       };
     },
@@ -84,7 +91,7 @@ export function sqlAuditSource(db: SqlQueryable, pageSize = DEFAULT_PAGE_SIZE): 
             actorId: row.actor_id,
             actorOrganizationId: row.actor_organization_id,
             entry: row.entry,
-            leafHash: bytes(row.leaf_hash),
+            leafHash: byteaOf(row.leaf_hash),
           };
         }
         if (rows.length < pageSize) return;
@@ -119,7 +126,7 @@ export function sqlAuditSource(db: SqlQueryable, pageSize = DEFAULT_PAGE_SIZE): 
         for (const row of rows) {
           yield {
             treeSize: Number(row.tree_size),
-            rootHash: bytes(row.root_hash),
+            rootHash: byteaOf(row.root_hash),
             origin: row.origin,
             verifierKey: row.verifier_key,
             note: row.note,
@@ -138,7 +145,10 @@ export function sqlAuditSource(db: SqlQueryable, pageSize = DEFAULT_PAGE_SIZE): 
         [tiles.map((tile) => tile.level), tiles.map((tile) => tile.index)],
       );
       return new Map(
-        rows.map((row) => [tileKey({ level: row.level, index: Number(row.tile_index) }), bytes(row.hashes)]),
+        rows.map((row) => [
+          tileKey({ level: row.level, index: Number(row.tile_index) }),
+          byteaOf(row.hashes),
+        ]),
       );
     },
 
@@ -237,11 +247,6 @@ async function assertLedger(db: SqlQueryable, where: string): Promise<void> {
       `${where} holds a ledger without its transparency log (migration 0002): run \`ledger migrate\` first`,
     );
   }
-}
-
-/** `pg` returns bytea as a Buffer, PGlite as a Uint8Array. */
-function bytes(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 function redacted(url: string): string {

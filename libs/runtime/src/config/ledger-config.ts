@@ -1,3 +1,5 @@
+import { isValidKeyName } from '@ledger/transparency';
+
 /** The service's configuration, read once from the environment (http-api.md, "Configuration"). */
 export interface LedgerConfig {
   port: number;
@@ -63,8 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   }
 
   const logOrigin = text('LEDGER_LOG_ORIGIN') ?? 'open-data-ledger.local/log';
-  if (!/^[^\s+]+$/.test(logOrigin))
-    problems.push('LEDGER_LOG_ORIGIN must be non-empty, without spaces or "+"');
+  if (!isValidKeyName(logOrigin)) problems.push('LEDGER_LOG_ORIGIN must be non-empty, without spaces or "+"');
   const signingKeyPem = text('LEDGER_SIGNING_KEY')?.replace(/\\n/g, '\n');
   if (signingKeyPem !== undefined && !signingKeyPem.includes('-----BEGIN PRIVATE KEY-----')) {
     problems.push(

@@ -107,7 +107,7 @@ export class LogSequencer {
       const reached = await this.options.log.integrate();
       if (reached.added > 0) this.options.onIntegrated?.(reached.size);
       // A round is bounded; a backlog larger than one round asks for the next at once.
-      if (reached.added > 0) this.wokenWhileIntegrating ||= (await this.options.store.head()) >= reached.size;
+      this.wokenWhileIntegrating ||= reached.more;
     } catch (error) {
       this.options.onError?.(error as Error, 'integrating');
     }

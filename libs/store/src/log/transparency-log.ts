@@ -19,7 +19,7 @@ import {
   tilesFor,
   verifyConsistency,
 } from '@ledger/transparency';
-import type { SqlDatabase, SqlQueryable } from '../sql-database';
+import { byteaOf, SqlDatabase, SqlQueryable } from '../sql-database';
 import {
   ADVANCE_TREE,
   INSERT_CHECKPOINT,
@@ -37,6 +37,13 @@ import {
 export interface TreeHead {
   size: number;
   rootHash: Buffer;
+}
+
+/** What one integration reached: the tree head, how many leaves it added, and whether more were waiting. */
+export interface Integrated extends TreeHead {
+  added: number;
+  /** The round was full: the journal may hold entries beyond it. */
+  more: boolean;
 }
 
 export interface StoredCheckpoint {
@@ -112,7 +119,7 @@ export class TransparencyLog {
     const [row] = await queryable.query<{ tree_size: string | number; root_hash: Uint8Array }>(
       READ_TREE_HEAD,
     );
-    const head = { size: Number(row.tree_size), rootHash: bytes(row.root_hash) };
+    const head = { size: Number(row.tree_size), rootHash: byteaOf(row.root_hash) };
     this.knownSize = Math.max(this.knownSize, head.size);
     return head;
   }
@@ -121,20 +128,20 @@ export class TransparencyLog {
    * Adds to the tree what the journal holds beyond it, one bounded round at a time, until the tree
    * covers at least `upTo` entries (default: one round). Returns the tree head reached.
    */
-  async integrate(upTo?: number): Promise<TreeHead & { added: number }> {
+  async integrate(upTo?: number): Promise<Integrated> {
     for (;;) {
       const head = await this.db.transaction(async (tx) => this.integrateRound(tx), LOCK_LOG);
-      if (upTo === undefined || head.size >= upTo || head.added === 0) return head;
+      if (upTo === undefined || head.size >= upTo || !head.more) return head;
     }
   }
 
-  private async integrateRound(tx: SqlQueryable): Promise<TreeHead & { added: number }> {
+  private async integrateRound(tx: SqlQueryable): Promise<Integrated> {
     const head = await this.treeHead(tx);
     const rows = await tx.query<{ global_position: string | number; leaf_hash: Uint8Array; entry: string }>(
       READ_LEAF_HASHES,
       [head.size, this.maxLeavesPerRound],
     );
-    if (rows.length === 0) return { ...head, added: 0 };
+    if (rows.length === 0) return { ...head, added: 0, more: false };
     const leaves = rows.map((row, offset) => {
       // Positions are gapless and committed in order, so what follows the tree is exactly size, size+1, …
       if (Number(row.global_position) !== head.size + offset) {
@@ -144,7 +151,7 @@ export class TransparencyLog {
       }
       // The log commits to the entries themselves: a stored hash that is not the entry's own (a row
       // written behind the service's back) is never signed.
-      const stored = bytes(row.leaf_hash);
+      const stored = byteaOf(row.leaf_hash);
       if (!leafHash(row.entry).equals(stored)) {
         throw new LogInconsistencyError(
           `the entry at position ${row.global_position} does not hash to its stored leaf hash; the log stops here until \`ledger audit\` is run`,
@@ -171,7 +178,12 @@ export class TransparencyLog {
     ]);
     if (advanced.length !== 1) throw new Error('the tree head moved during integration');
     this.knownSize = Math.max(this.knownSize, integration.size);
-    return { size: integration.size, rootHash: integration.root, added: leaves.length };
+    return {
+      size: integration.size,
+      rootHash: integration.root,
+      added: leaves.length,
+      more: leaves.length === this.maxLeavesPerRound,
+    };
   }
 
   /** Inclusion proofs of several leaves in one tree, reading each tile once (exports ask for 256 at a time). */
@@ -401,7 +413,7 @@ export class TransparencyLog {
       [tiles.map((tile) => tile.level), tiles.map((tile) => tile.index)],
     );
     return new Map(
-      rows.map((row) => [tileKey({ level: row.level, index: Number(row.tile_index) }), bytes(row.hashes)]),
+      rows.map((row) => [tileKey({ level: row.level, index: Number(row.tile_index) }), byteaOf(row.hashes)]),
     );
   }
 }
@@ -420,15 +432,10 @@ function memoisedRangeHash(range: LeafRange, nodes: NodeHashes, memo: Map<string
 function checkpointOf(row: CheckpointRow): StoredCheckpoint {
   return {
     treeSize: Number(row.tree_size),
-    rootHash: bytes(row.root_hash),
+    rootHash: byteaOf(row.root_hash),
     origin: row.origin,
     verifierKey: row.verifier_key,
     note: row.note,
     signedAt: new Date(row.signed_at),
   };
-}
-
-/** `pg` returns bytea as a Buffer, PGlite as a Uint8Array. */
-function bytes(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
