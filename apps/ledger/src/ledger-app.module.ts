@@ -5,11 +5,15 @@ import { ProjectionsWorkerModule } from '@ledger/projections';
 import { RuntimeModule, RuntimeOptions } from '@ledger/runtime';
 import { AccessModule } from './access/access.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
+import { ErasuresModule } from './erasures/erasures.module';
+import { DatasetsModule } from './datasets/datasets.module';
+import { FilingsModule } from './filings/filings.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { JournalModule } from './journal/journal.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrincipalsModule } from './principals/principals.module';
+import { RulebooksModule } from './rulebooks/rulebooks.module';
 import { TransparencyLogModule } from './transparency-log/transparency-log.module';
 
 /** The HTTP API; with `processRole: all` (and always in embedded mode) the projection worker runs in the same process. */
@@ -26,8 +30,12 @@ export class LedgerAppModule {
         JournalModule,
         OrganizationsModule,
         PrincipalsModule,
+        RulebooksModule,
+        DatasetsModule,
+        FilingsModule,
         TransparencyLogModule,
         AuditTrailModule,
+        ErasuresModule,
         OperationsModule,
         ...(withWorker ? [ProjectionsWorkerModule] : []),
       ],

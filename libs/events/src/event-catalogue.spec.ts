@@ -18,7 +18,17 @@ describe('the event catalogue', () => {
     expect(administrative.length).toBeGreaterThan(0);
   });
 
-  describe.each(publishable)('publishable type %s', (type) => {
+  const keyedPublishable = publishable.filter((type) => describeEventType(type).streamKey !== undefined);
+  const subjectPublishable = publishable.filter((type) => describeEventType(type).streamKey === undefined);
+
+  it.each(subjectPublishable)(
+    'publishable type %s takes its stream from the publisher (subject): no stream from data',
+    (type) => {
+      expect(publishedStreamOf(type, { datasetId: 'x' })).toBeUndefined();
+    },
+  );
+
+  describe.each(keyedPublishable)('publishable type %s with a stream key', (type) => {
     const description = describeEventType(type);
 
     it('names a streamKey that its data schema requires', () => {
@@ -62,7 +72,7 @@ describe('the event catalogue', () => {
       expect(isKnownEventType(type)).toBe(true);
     });
 
-    it.each(['dataAccessed', 'DatasetReleased', '', 'toString', 'constructor', '__proto__'])(
+    it.each(['dataAccessed', 'DatasetOpened', '', 'toString', 'constructor', '__proto__'])(
       'does not know %j, not even when Object.prototype has a member of that name',
       (type) => {
         expect(isKnownEventType(type)).toBe(false);

@@ -1,4 +1,12 @@
 import { ROLES } from './entry';
+import {
+  CLASSIFICATIONS,
+  CORRECTION_OUTCOMES,
+  OBJECTION_GROUNDS,
+  OBJECTION_OUTCOMES,
+  SUSPENSION_CAUSES,
+  UPDATE_FREQUENCIES,
+} from './measures-events.v1';
 import { AGGREGATE_ID_PATTERN } from './stream-ids';
 
 /** A JSON Schema (draft-07) describing an event's `data`. Kept as plain data so no validator is imported here. */
@@ -13,8 +21,14 @@ export interface EventTypeDescription {
   readonly administrative: boolean;
   /** May be published by other services through `POST /v1/events`. */
   readonly publishable: boolean;
-  /** For publishable types: the data member holding the aggregate id, so the stream is `<streamCategory>-<data[streamKey]>`. */
+  /**
+   * For publishable types: the data member holding the aggregate id, so the stream is
+   * `<streamCategory>-<data[streamKey]>`. Absent: the publisher names the stream as the CloudEvents
+   * `subject`, which must be of the type's category.
+   */
   readonly streamKey?: string;
+  /** Data members holding personal data, stored sealed (SealedPersonalDataV1) under the person's key. */
+  readonly personalData?: readonly string[];
   /** The `data` schema of the current schema version. */
   readonly dataSchema: JsonSchema;
 }
@@ -38,6 +52,49 @@ const object = (required: string[], properties: Record<string, JsonSchema>): Jso
   required,
   properties,
 });
+
+const nonNegativeInteger: JsonSchema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER };
+const releaseVersion: JsonSchema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
+const names = (maxItems: number): JsonSchema => ({
+  type: 'array',
+  maxItems,
+  uniqueItems: true,
+  items: text(200),
+});
+const oneOf = (values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...values] });
+const base64 = (maxLength: number): JsonSchema => ({
+  type: 'string',
+  minLength: 4,
+  maxLength,
+  pattern: '^[A-Za-z0-9+/]+={0,2}$',
+});
+/** SealedPersonalDataV1: what the journal holds instead of a person's details. */
+const sealed: JsonSchema = object(['sealed', 'subject', 'iv', 'ciphertext', 'mac'], {
+  sealed: { const: 'A256GCM' },
+  subject: aggregateId,
+  iv: base64(16),
+  ciphertext: base64(60_000),
+  mac: base64(44),
+});
+const reason = text(2000);
+const datasetEvent = {
+  schemaVersion: 1,
+  streamCategory: 'dataset',
+  administrative: false,
+  publishable: true,
+} as const;
+const correctionEvent = {
+  schemaVersion: 1,
+  streamCategory: 'correction',
+  administrative: false,
+  publishable: true,
+} as const;
+const objectionEvent = {
+  schemaVersion: 1,
+  streamCategory: 'objection',
+  administrative: false,
+  publishable: true,
+} as const;
 
 /** Every event type the ledger records, with where it lives and who may write it. */
 export const EVENT_CATALOGUE = {
@@ -113,6 +170,132 @@ export const EVENT_CATALOGUE = {
       trustedSize: position,
     }),
   },
+  RulebookPublished: {
+    schemaVersion: 1,
+    streamCategory: 'rulebook',
+    administrative: true,
+    publishable: false,
+    dataSchema: object(['id', 'version', 'inForceFrom', 'digest', 'rulebook'], {
+      id: aggregateId,
+      version: releaseVersion,
+      inForceFrom: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+      digest: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      rulebook: { type: 'object' },
+    }),
+  },
+  PersonalDataErased: {
+    schemaVersion: 1,
+    streamCategory: 'erasure',
+    administrative: true,
+    publishable: false,
+    dataSchema: object(['subjects', 'reason'], {
+      subjects: { type: 'array', maxItems: 10_000, uniqueItems: true, items: aggregateId },
+      principalId: aggregateId,
+      reason,
+    }),
+  },
+  DatasetRegistered: {
+    ...datasetEvent,
+    dataSchema: object(
+      ['title', 'organizationId', 'classification', 'classificationBasis', 'fields', 'updateFrequency'],
+      {
+        title: text(500),
+        organizationId: aggregateId,
+        classification: oneOf(CLASSIFICATIONS),
+        classificationBasis: text(2000),
+        fields: { ...names(1000), minItems: 1 },
+        updateFrequency: oneOf(UPDATE_FREQUENCIES),
+        openConditions: text(4000),
+      },
+    ),
+  },
+  DatasetReclassified: {
+    ...datasetEvent,
+    dataSchema: object(['from', 'to', 'reason'], {
+      from: oneOf(CLASSIFICATIONS),
+      to: oneOf(CLASSIFICATIONS),
+      reason,
+      desensitisationRef: text(500),
+      consentRef: text(500),
+    }),
+  },
+  DatasetReleased: {
+    ...datasetEvent,
+    dataSchema: object(['version', 'checksum', 'recordCount', 'format', 'maskingRules'], {
+      version: releaseVersion,
+      checksum: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+      recordCount: nonNegativeInteger,
+      format: text(100),
+      maskingRules: {
+        type: 'array',
+        maxItems: 1000,
+        items: object(['field', 'method'], { field: text(200), method: text(500) }),
+      },
+      notes: text(4000),
+      objectionId: aggregateId,
+    }),
+  },
+  DatasetSuspended: {
+    ...datasetEvent,
+    dataSchema: object(['reason', 'cause'], {
+      reason,
+      cause: oneOf(SUSPENSION_CAUSES),
+      causeRef: text(500),
+    }),
+  },
+  DatasetRestored: {
+    ...datasetEvent,
+    dataSchema: object(['reason'], { reason, objectionId: aggregateId }),
+  },
+  DatasetWithdrawn: {
+    ...datasetEvent,
+    dataSchema: object(['reason'], { reason, objectionId: aggregateId }),
+  },
+  // Filings carry personal data the ledger seals on arrival: they come in through POST /v1/corrections
+  // and /v1/objections (no key needed), never published.
+  CorrectionRequested: {
+    ...correctionEvent,
+    publishable: false,
+    personalData: ['evidence', 'reporter'],
+    dataSchema: object(['datasetId', 'datasetVersion', 'description'], {
+      datasetId: aggregateId,
+      datasetVersion: releaseVersion,
+      description: text(10_000),
+      fields: names(1000),
+      evidence: sealed,
+      reporter: sealed,
+    }),
+  },
+  CorrectionVerificationStarted: { ...correctionEvent, dataSchema: object([], {}) },
+  CorrectionResolved: {
+    ...correctionEvent,
+    dataSchema: object(['outcome', 'explanation'], {
+      outcome: oneOf(CORRECTION_OUTCOMES),
+      releaseVersion,
+      explanation: text(10_000),
+    }),
+  },
+  ObjectionFiled: {
+    ...objectionEvent,
+    publishable: false,
+    personalData: ['evidence', 'objector'],
+    dataSchema: object(['datasetId', 'ground', 'description', 'objector'], {
+      datasetId: aggregateId,
+      ground: oneOf(OBJECTION_GROUNDS),
+      description: text(10_000),
+      evidence: sealed,
+      objector: sealed,
+    }),
+  },
+  ObjectionVerificationStarted: { ...objectionEvent, dataSchema: object([], {}) },
+  ObjectionResolved: {
+    ...objectionEvent,
+    dataSchema: object(['outcome', 'explanation'], {
+      outcome: oneOf(OBJECTION_OUTCOMES),
+      explanation: text(10_000),
+      releaseVersion,
+    }),
+  },
   DataAccessed: {
     schemaVersion: 1,
     streamCategory: 'usage',
@@ -132,7 +315,10 @@ export const EVENT_CATALOGUE = {
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
 
-/** The stream a published event belongs in, from its type and data; undefined when its type is not publishable. */
+/**
+ * The stream a published event belongs in, from its type and data; undefined when its type is not
+ * publishable, or when the type's stream is named by the publisher (no streamKey: see `subject`).
+ */
 export function publishedStreamOf(
   type: EventType,
   data: Readonly<Record<string, unknown>>,
@@ -140,6 +326,12 @@ export function publishedStreamOf(
   const description: EventTypeDescription = EVENT_CATALOGUE[type];
   if (!description.publishable || description.streamKey === undefined) return undefined;
   return `${description.streamCategory}-${String(data[description.streamKey])}`;
+}
+
+/** The data members of a type that hold personal data (stored sealed); empty for most types. */
+export function personalDataMembersOf(type: EventType): readonly string[] {
+  const description: EventTypeDescription = EVENT_CATALOGUE[type];
+  return description.personalData ?? [];
 }
 
 export function isKnownEventType(type: string): type is EventType {

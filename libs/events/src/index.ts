@@ -4,3 +4,4 @@ export * from './event-catalogue';
 export * from './ledger-events.v1';
 export * from './upcasters';
 export * from './faithful-json';
+export * from './measures-events.v1';

@@ -11,6 +11,10 @@ export const STREAM_CATEGORIES = {
   dataset: 'dataset',
   usage: 'usage',
   audit: 'audit',
+  correction: 'correction',
+  objection: 'objection',
+  rulebook: 'rulebook',
+  erasure: 'erasure',
 } as const;
 
 export function streamIdOf(category: string, aggregateId: string): string {

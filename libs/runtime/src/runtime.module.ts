@@ -8,6 +8,8 @@ import { LedgerMetrics } from './metrics/ledger-metrics';
 import { connectRedis, Redis } from './redis/redis-connection';
 import { EVENT_STORE, JOURNAL, LEDGER_CONFIG, LOGGER, REDIS, TRANSPARENCY_LOG } from './runtime.tokens';
 import { EventDataValidator } from './schemas/event-data-validator';
+import { openPersonalDataVault } from './personal-data/master-key';
+import { PersonalDataVault } from './personal-data/personal-data-vault';
 
 export interface RuntimeOptions {
   config: LedgerConfig;
@@ -31,7 +33,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
 
 /**
  * What the API and the worker both run on: configuration, logging, the journal (migrated at start-up),
- * the transparency log's tree, the rulebooks, event schemas and the command loop. Both apps are thin shells over this module.
+ * the transparency log's tree, the rulebooks, event schemas, the command loop and the personal-data vault. Both apps are thin shells over this module.
  */
 @Global()
 @Module({})
@@ -73,13 +75,28 @@ export class RuntimeModule {
           useFactory: (journal: Journal) => new TransparencyLog(journal.database),
           inject: [JOURNAL],
         },
-        { provide: Rulebooks, useFactory: () => new Rulebooks(loadRulebooks()) },
+        {
+          provide: Rulebooks,
+          useFactory: () =>
+            new Rulebooks(loadRulebooks(), {
+              onFallback: ({ rulebook, year, clock }) =>
+                logger.warn(
+                  { rulebook, year, clock },
+                  `rulebook ${rulebook} has no working-day calendar for ${year}: deadlines in ${year} count weekends only; publish a rulebook version with ${year}'s holidays`,
+                ),
+            }),
+        },
         EventDataValidator,
         {
           provide: CommandLoop,
           useFactory: (journal: Journal, rulebooks: Rulebooks, validator: EventDataValidator) =>
             new CommandLoop(journal.store, rulebooks, validator),
           inject: [JOURNAL, Rulebooks, EventDataValidator],
+        },
+        {
+          provide: PersonalDataVault,
+          useFactory: (journal: Journal) => openPersonalDataVault(journal.database, config, logger),
+          inject: [JOURNAL],
         },
         ConnectionsCloser,
       ],
@@ -94,6 +111,7 @@ export class RuntimeModule {
         Rulebooks,
         EventDataValidator,
         CommandLoop,
+        PersonalDataVault,
       ],
     };
   }

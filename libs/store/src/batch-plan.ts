@@ -120,7 +120,7 @@ class RequestAttempt {
     }
 
     const current = this.currentVersion(append.streamId);
-    if (!satisfies(append.expectedVersion, current)) {
+    if (!satisfiesExpectedVersion(append.expectedVersion, current)) {
       throw new WrongExpectedVersionError(append.streamId, append.expectedVersion, current);
     }
     let version = current ?? -1;
@@ -170,7 +170,8 @@ export function encodeRow(row: PlannedRow): JournalRow {
   return { ...row, canonical, leafHash };
 }
 
-function satisfies(expected: ExpectedVersion, current: number | null): boolean {
+/** Whether a stream at `current` (null: absent) meets an expected version, as the port defines them. */
+export function satisfiesExpectedVersion(expected: ExpectedVersion, current: number | null): boolean {
   switch (expected) {
     case 'any':
       return true;

@@ -104,6 +104,8 @@ export interface EventStore {
   appendMany(appends: StreamAppend[]): Promise<AppendResult>;
   readStream(streamId: string, options?: { fromVersion?: number; limit?: number }): Promise<StreamSlice>;
   readAll(options: ReadAllOptions): Promise<StoredEntry[]>;
+  /** The entries recorded under any of these event ids, in position order; ids never recorded are absent. */
+  readByEventIds(eventIds: readonly string[]): Promise<StoredEntry[]>;
   /** Every entry from `fromPosition` on, in order, waiting for new ones until the signal aborts. */
   follow(options: FollowOptions): AsyncIterable<StoredEntry>;
   /** The last position recorded, or -1 for an empty journal. */

@@ -12,3 +12,4 @@ export { projectPath } from './project-root';
 export * from './log/transparency-log';
 export * from './log/log-sequencer';
 export * from './log/audit-trail';
+export { satisfiesExpectedVersion } from './batch-plan';

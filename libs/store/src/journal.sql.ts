@@ -73,6 +73,16 @@ SELECT ${ENTRY_COLUMNS}
  ORDER BY global_position
  LIMIT $7`;
 
+/**
+ * The entries recorded under any of these event ids (`event_id` is unique, so at most one each): how a
+ * publisher's retry is recognised before its events are checked against the rules again.
+ */
+export const READ_BY_EVENT_IDS = `
+SELECT ${ENTRY_COLUMNS}
+  FROM ledger.events
+ WHERE event_id = ANY($1::text[])
+ ORDER BY global_position`;
+
 export const READ_HEAD = `SELECT global_position FROM ledger.events ORDER BY global_position DESC LIMIT 1`;
 
 /**

@@ -13,7 +13,7 @@ import type {
 } from './event-store.port';
 import { GroupCommitOptions, GroupCommitWriter } from './group-commit-writer';
 import { InvalidEventError } from './journal-errors';
-import { APPENDED_CHANNEL, READ_ALL, READ_HEAD, READ_STREAM } from './journal.sql';
+import { APPENDED_CHANNEL, READ_ALL, READ_BY_EVENT_IDS, READ_HEAD, READ_STREAM } from './journal.sql';
 import type { SqlDatabase } from './sql-database';
 
 interface EntryRow {
@@ -111,6 +111,12 @@ export class SqlEventStore implements EventStore {
       options.scope?.streamIds ?? [],
       options.limit,
     ]);
+    return rows.map(toStoredEntry);
+  }
+
+  async readByEventIds(eventIds: readonly string[]): Promise<StoredEntry[]> {
+    if (eventIds.length === 0) return [];
+    const rows = await this.db.query<EntryRow>(READ_BY_EVENT_IDS, [[...eventIds]]);
     return rows.map(toStoredEntry);
   }
 

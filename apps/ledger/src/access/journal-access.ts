@@ -15,17 +15,31 @@ const READS_EVERYTHING: readonly Role[] = ['platform_admin', 'supervisor', 'comp
 /** Any key may read the datasets' histories: they are public record. */
 const CATEGORIES_OPEN_TO_EVERY_KEY = ['dataset'];
 
+/** Which case streams (corrections, objections) concern an organisation's datasets. */
+export interface CaseIndex {
+  casesOfOrganization(organizationId: string): readonly string[];
+}
+
+const NO_CASES: CaseIndex = { casesOfOrganization: () => [] };
+
 /**
  * The journal's read rules in one place: the streams a principal may read, or undefined for all of
  * them. Besides dataset streams, every principal reads its own principal stream, a body officer its
- * organisation's stream, and a publisher the categories of the event types it may publish.
+ * organisation's stream and the cases filed on its organisation's datasets, and a publisher the
+ * categories of the event types it may publish.
  */
-export function readableScope(principal: AuthenticatedPrincipal): StreamScope | undefined {
+export function readableScope(
+  principal: AuthenticatedPrincipal,
+  cases: CaseIndex = NO_CASES,
+): StreamScope | undefined {
   if (READS_EVERYTHING.includes(principal.role)) return undefined;
   const categories = [...CATEGORIES_OPEN_TO_EVERY_KEY];
   const streamIds = [streamIdOf(STREAM_CATEGORIES.principal, principal.id)];
   if (principal.role === 'body_officer' && principal.organizationId) {
-    streamIds.push(streamIdOf(STREAM_CATEGORIES.organization, principal.organizationId));
+    streamIds.push(
+      streamIdOf(STREAM_CATEGORIES.organization, principal.organizationId),
+      ...cases.casesOfOrganization(principal.organizationId),
+    );
   }
   if (principal.role === 'publisher') {
     for (const type of principal.publish?.types ?? []) {
@@ -37,8 +51,12 @@ export function readableScope(principal: AuthenticatedPrincipal): StreamScope | 
   return { categories: [...new Set(categories)], streamIds };
 }
 
-export function canReadStream(principal: AuthenticatedPrincipal, streamId: string): boolean {
-  const scope = readableScope(principal);
+export function canReadStream(
+  principal: AuthenticatedPrincipal,
+  streamId: string,
+  cases: CaseIndex = NO_CASES,
+): boolean {
+  const scope = readableScope(principal, cases);
   if (!scope) return true;
   const category = categoryOf(streamId);
   return (

@@ -3,6 +3,7 @@ import {
   aggregateIdOf,
   ApiKeyIssuedV1,
   ApiKeyRevokedV1,
+  DatasetRegisteredV1,
   LedgerEntry,
   OrganizationRegisteredV1,
   PrincipalCreatedV1,
@@ -12,6 +13,7 @@ import {
 } from '@ledger/events';
 import { EVENT_STORE, LOGGER, Logger } from '@ledger/runtime';
 import type { EventStore } from '@ledger/store';
+import type { CaseIndex } from './journal-access';
 
 export interface DirectoryOrganization {
   id: string;
@@ -47,6 +49,9 @@ export interface AuthenticatedPrincipal {
 }
 
 const DIRECTORY_EVENT_TYPES = [
+  'DatasetRegistered',
+  'CorrectionRequested',
+  'ObjectionFiled',
   'OrganizationRegistered',
   'PrincipalCreated',
   'PrincipalRoleChanged',
@@ -64,8 +69,11 @@ const READ_BATCH = 1_000;
  * instance works at once), and every second (so a key revoked elsewhere stops working within one).
  */
 @Injectable()
-export class PrincipalDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PrincipalDirectory implements OnApplicationBootstrap, OnApplicationShutdown, CaseIndex {
   private readonly organizations = new Map<string, DirectoryOrganization>();
+  /** Which organisation each dataset belongs to, and the case streams filed on each organisation's datasets: who may read a case. */
+  private readonly datasetOrganizations = new Map<string, string>();
+  private readonly casesByOrganization = new Map<string, string[]>();
   private readonly principals = new Map<string, DirectoryPrincipal>();
   private readonly keysByHash = new Map<string, { principalId: string; keyId: string }>();
   private appliedThrough = -1;
@@ -133,6 +141,10 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return [...this.principals.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  casesOfOrganization(organizationId: string): readonly string[] {
+    return this.casesByOrganization.get(organizationId) ?? [];
+  }
+
   isEmpty(): boolean {
     return this.principals.size === 0;
   }
@@ -175,6 +187,20 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   private apply(entry: LedgerEntry): void {
     const id = aggregateIdOf(entry.streamId);
     switch (entry.type) {
+      case 'DatasetRegistered': {
+        const data = entry.data as unknown as DatasetRegisteredV1;
+        this.datasetOrganizations.set(id, data.organizationId);
+        return;
+      }
+      case 'CorrectionRequested':
+      case 'ObjectionFiled': {
+        const organizationId = this.datasetOrganizations.get(String(entry.data.datasetId));
+        if (organizationId === undefined) return;
+        const cases = this.casesByOrganization.get(organizationId) ?? [];
+        cases.push(entry.streamId);
+        this.casesByOrganization.set(organizationId, cases);
+        return;
+      }
       case 'OrganizationRegistered': {
         const data = entry.data as unknown as OrganizationRegisteredV1;
         this.organizations.set(id, { id, name: data.name, registeredAt: entry.recordedAt });

@@ -17,7 +17,14 @@ const INVALID_INPUT_CODES = new Set([
   'OrganizationRequired',
   'PublishScopeRequired',
   'PublishScopeNotAllowed',
+  'ReleaseVersionRequired',
+  'ReleaseVersionNotExpected',
+  'ReleaseRequired',
+  'ReleaseNotExpected',
 ]);
+
+/** Domain codes that refuse the actor rather than the action: the same request from someone else would pass. */
+const FORBIDDEN_CODES = new Set(['NotYourOrganization', 'SuspendNotAllowed']);
 
 /** Fastify's own 400-class error codes, as stable problem codes. */
 const FASTIFY_CODES: Record<string, string> = {
@@ -83,7 +90,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof InvalidEventError) return Problem.badRequest(error.code, error.message);
     if (error instanceof TreeSizeError) return Problem.badRequest(error.code, error.message);
     if (error instanceof DomainError) {
-      const status = error.code.endsWith('NotFound') ? 404 : INVALID_INPUT_CODES.has(error.code) ? 400 : 409;
+      const status = error.code.endsWith('NotFound')
+        ? 404
+        : INVALID_INPUT_CODES.has(error.code)
+          ? 400
+          : FORBIDDEN_CODES.has(error.code)
+            ? 403
+            : 409;
       return new Problem(status, error.code, error.message, { ...error.details });
     }
     if (error instanceof DatabaseUnavailableError || isUnavailableError(error)) {

@@ -28,7 +28,7 @@ import { EVENT_STORE } from '@ledger/runtime';
 import type { AppendedEvent, AppendResult, EventStore, StoredEntry } from '@ledger/store';
 import { CurrentPrincipal, Roles } from '../access/access.decorators';
 import { canReadStream, readableScope } from '../access/journal-access';
-import type { AuthenticatedPrincipal } from '../access/principal-directory';
+import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { Problem } from '../http/problem';
 import { BATCH, readCloudEvents, STRUCTURED } from './cloud-events';
 import { JournalTailService } from './journal-tail.service';
@@ -43,6 +43,7 @@ export class JournalController {
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly tails: JournalTailService,
+    private readonly directory: PrincipalDirectory,
   ) {}
 
   @Post('events')
@@ -115,10 +116,10 @@ export class JournalController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
   ): Promise<string | void> {
-    if (query.streamId !== undefined && !canReadStream(principal, query.streamId)) {
+    if (query.streamId !== undefined && !canReadStream(principal, query.streamId, this.directory)) {
       throw Problem.forbidden(`a ${principal.role} may not read ${query.streamId}`);
     }
-    const scope = readableScope(principal);
+    const scope = readableScope(principal, this.directory);
     if (accept?.includes('text/event-stream')) {
       const resumeAfter = parseLastEventId(lastEventId);
       const fromPosition =
@@ -129,7 +130,7 @@ export class JournalController {
         types: query.type,
         include: (entry) =>
           (query.streamId === undefined || entry.streamId === query.streamId) &&
-          canReadStream(principal, entry.streamId),
+          canReadStream(principal, entry.streamId, this.directory),
       });
       return;
     }
@@ -165,7 +166,7 @@ export class JournalController {
   ): Promise<string> {
     if (!isValidStreamId(streamId))
       throw Problem.badRequest('InvalidStreamId', 'a stream id looks like <category>-<id>');
-    if (!canReadStream(principal, streamId))
+    if (!(await this.mayRead(principal, streamId)))
       throw Problem.forbidden(`a ${principal.role} may not read ${streamId}`);
     const slice = await this.store.readStream(streamId, {
       fromVersion: query.fromVersion,
@@ -175,6 +176,13 @@ export class JournalController {
       throw Problem.notFound('StreamNotFound', `the journal has no stream ${streamId}`);
     reply.type('application/json; charset=utf-8');
     return `{"streamId":${JSON.stringify(streamId)},"version":${slice.version},"events":[${joinCanonical(slice.entries)}]}`;
+  }
+
+  /** A case filed a moment ago may not be in the directory yet: it catches up once before refusing. */
+  private async mayRead(principal: AuthenticatedPrincipal, streamId: string): Promise<boolean> {
+    if (canReadStream(principal, streamId, this.directory)) return true;
+    await this.directory.catchUp();
+    return canReadStream(principal, streamId, this.directory);
   }
 }
 

@@ -1,19 +1,22 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
+  categoryOf,
   EntryMetadata,
   EVENT_CATALOGUE,
   EventType,
   isKnownEventType,
+  isValidStreamId,
   JsonObject,
   publishedStreamOf,
 } from '@ledger/events';
-import { EVENT_STORE, EventDataValidator, FieldError, Rulebooks } from '@ledger/runtime';
-import type { AppendResult, EventStore, StreamAppend } from '@ledger/store';
+import { CommandLoop, EVENT_STORE, EventDataValidator, FieldError, Rulebooks } from '@ledger/runtime';
+import type { AppendResult, EventStore } from '@ledger/store';
 import { actorOf } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { Problem } from '../http/problem';
 import type { ReceivedCloudEvent } from './cloud-events';
+import { PublishedAppend, RuleCheckedAppend } from './rule-checked-append';
 
 export class PublishEvents {
   constructor(
@@ -26,16 +29,22 @@ export class PublishEvents {
 
 /**
  * Publishing (http-api.md, "Publishing events"): every event of the request is checked — type,
- * the publisher's scope, its data schema, its stream — before any is appended, and then all are
- * appended atomically, each with its own expected version, in order.
+ * the publisher's scope, its data schema, its stream — then against the same domain rules as the
+ * commands (rule-checked-append.ts), before any is appended; then all are appended atomically, each
+ * with its own expected version, in order.
  */
 @CommandHandler(PublishEvents)
 export class PublishEventsHandler implements ICommandHandler<PublishEvents, AppendResult> {
+  private readonly appender: RuleCheckedAppend;
+
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(EVENT_STORE) store: EventStore,
+    loop: CommandLoop,
     private readonly rulebooks: Rulebooks,
     private readonly validator: EventDataValidator,
-  ) {}
+  ) {
+    this.appender = new RuleCheckedAppend(store, loop);
+  }
 
   async execute({ events, publisher, correlationId, now }: PublishEvents): Promise<AppendResult> {
     const many = events.length > 1;
@@ -50,10 +59,10 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
           legalBasis: this.rulebooks.legalBasisFor(type, now),
         })
         .get(type) as EntryMetadata);
-    const appends = events.map((event, index) =>
+    const published = events.map((event, index) =>
       this.toAppend(event, publisher, metadataOf, many ? `/${index}` : ''),
     );
-    return this.store.appendMany(appends);
+    return this.appender.append(published, { now, actor: actorOf(publisher) });
   }
 
   private toAppend(
@@ -61,7 +70,7 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
     publisher: AuthenticatedPrincipal,
     metadataOf: (type: EventType) => EntryMetadata,
     path: string,
-  ): StreamAppend {
+  ): PublishedAppend {
     const type = publishableType(event.type, path);
     const scope = publisher.publish;
     if (!scope?.types.includes(type)) {
@@ -86,30 +95,57 @@ export class PublishEventsHandler implements ICommandHandler<PublishEvents, Appe
       throw Problem.badRequest('InvalidEventData', `the data of ${type} does not fit its schema`, errors);
     const data = event.data as JsonObject;
 
-    const streamId = publishedStreamOf(type, data) as string;
-    if (event.subject !== undefined && event.subject !== streamId) {
-      throw Problem.badRequest(
-        'SubjectMismatch',
-        `a ${type} about this data belongs in ${streamId}, not ${event.subject}`,
-        [{ field: `${path}/subject`, message: `must be ${streamId} (or absent)` }],
-      );
-    }
     return {
-      streamId,
+      path,
+      streamId: streamOf(type, data, event.subject, path),
       expectedVersion: event.expectedVersion,
-      events: [
-        {
-          id: event.id,
-          type,
-          data,
-          metadata: metadataOf(type),
-          source: event.source,
-          schemaVersion: EVENT_CATALOGUE[type].schemaVersion,
-          ...(event.time !== undefined && { occurredAt: event.time }),
-        },
-      ],
+      event: {
+        id: event.id,
+        type,
+        data,
+        metadata: metadataOf(type),
+        source: event.source,
+        schemaVersion: EVENT_CATALOGUE[type].schemaVersion,
+        ...(event.time !== undefined && { occurredAt: event.time }),
+      },
     };
   }
+}
+
+/**
+ * The stream a published event goes to: from its data for types with a stream key (the subject, if
+ * sent, must agree); otherwise the subject names it (the dataset, correction or objection acted on),
+ * and must be a stream of the type's category.
+ */
+function streamOf(type: EventType, data: JsonObject, subject: string | undefined, path: string): string {
+  const field = `${path}/subject`;
+  const keyed = publishedStreamOf(type, data);
+  if (keyed !== undefined) {
+    if (subject !== undefined && subject !== keyed) {
+      throw Problem.badRequest(
+        'SubjectMismatch',
+        `a ${type} about this data belongs in ${keyed}, not ${subject}`,
+        [{ field, message: `must be ${keyed} (or absent)` }],
+      );
+    }
+    return keyed;
+  }
+  const category = EVENT_CATALOGUE[type].streamCategory;
+  if (subject === undefined) {
+    throw Problem.badRequest(
+      'SubjectRequired',
+      `a ${type} names the ${category} it is about as its subject: ${category}-<id>`,
+      [{ field, message: `is required: ${category}-<id>` }],
+    );
+  }
+  if (!isValidStreamId(subject) || categoryOf(subject) !== category) {
+    throw Problem.badRequest(
+      'InvalidSubject',
+      `a ${type} is recorded in a ${category} stream: the subject must be ${category}-<id>, not ${subject}`,
+      [{ field, message: `must be ${category}-<id>` }],
+    );
+  }
+  return subject;
 }
 
 function publishableType(type: string, path: string): EventType {

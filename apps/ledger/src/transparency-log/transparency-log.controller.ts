@@ -13,7 +13,7 @@ import { EVENT_STORE, TRANSPARENCY_LOG } from '@ledger/runtime';
 import type { EventStore, StoredCheckpoint, TransparencyLog } from '@ledger/store';
 import { CurrentPrincipal, Public, Roles } from '../access/access.decorators';
 import { canReadStream } from '../access/journal-access';
-import type { AuthenticatedPrincipal } from '../access/principal-directory';
+import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { Problem } from '../http/problem';
 import { ConsistencyProofQuery, InclusionProofQuery, ListCheckpointsQuery } from './log.queries';
 import { LogSequencerService } from './log-sequencer.service';
@@ -37,6 +37,7 @@ export class TransparencyLogController {
     @Inject(TRANSPARENCY_LOG) private readonly log: TransparencyLog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly sequencer: LogSequencerService,
+    private readonly directory: PrincipalDirectory,
   ) {}
 
   @Get('checkpoint')
@@ -152,7 +153,7 @@ export class TransparencyLogController {
     const at = Number(position);
     const [entry] = await this.store.readAll({ fromPosition: at, toPosition: at, limit: 1 });
     if (!entry) throw Problem.notFound('EntryNotFound', `the journal has no entry at position ${at}`);
-    if (!canReadStream(principal, entry.streamId)) {
+    if (!canReadStream(principal, entry.streamId, this.directory)) {
       throw Problem.forbidden(`a ${principal.role} may not read ${entry.streamId}`);
     }
     reply.type('application/json; charset=utf-8');

@@ -33,6 +33,38 @@ export interface CommandRequest<
   ifMatch?: number;
 }
 
+/** One stream a command reads (and may write): where it lives and how its events fold. */
+export interface StreamOf<TState> {
+  streamId: string;
+  decider: Pick<Decider<never, TState, DomainEvent<string, object>>, 'initialState' | 'evolve'>;
+}
+
+/**
+ * A command whose decision spans several aggregates (an objection and its dataset, say): every
+ * stream is folded, `decide` sees all the states and names the events for each, and what it decides
+ * is appended atomically, each written stream expecting the version that was read.
+ */
+export interface CrossStreamRequest<
+  TCommand extends { metadata: CommandMetadata },
+  TStates extends Record<string, unknown>,
+> {
+  streams: { [K in keyof TStates]: StreamOf<TStates[K]> };
+  /** The stream the command is addressed to: its version is the answer's and what `If-Match` names. */
+  primary: keyof TStates & string;
+  command: TCommand;
+  decide(command: TCommand, states: TStates): { [K in keyof TStates]?: DomainEvent<string, object>[] };
+  correlation?: Correlation;
+  ifMatch?: number;
+}
+
+export interface LoadedStream<TState> {
+  state: TState;
+  /** The stream's version, null when it has no events. */
+  version: number | null;
+  /** The globalPosition of its last event, null when it has none. */
+  position: number | null;
+}
+
 export interface CommandResult {
   streamId: string;
   /** The stream's version after the command, null if it still has no events. */
@@ -103,15 +135,61 @@ export class CommandLoop {
     }
   }
 
+  async handleAcross<TCommand extends { metadata: CommandMetadata }, TStates extends Record<string, unknown>>(
+    request: CrossStreamRequest<TCommand, TStates>,
+  ): Promise<CommandResult> {
+    const keys = Object.keys(request.streams) as (keyof TStates & string)[];
+    const primaryStreamId = request.streams[request.primary].streamId;
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await Promise.all(
+        keys.map((key) => this.load(request.streams[key].decider, request.streams[key].streamId)),
+      );
+      const versions = new Map(keys.map((key, index) => [key, loaded[index].version]));
+      const primaryVersion = versions.get(request.primary) ?? null;
+      if (request.ifMatch !== undefined && request.ifMatch !== primaryVersion) {
+        throw new PreconditionFailedError(primaryStreamId, request.ifMatch, primaryVersion);
+      }
+      const states = Object.fromEntries(keys.map((key, index) => [key, loaded[index].state])) as TStates;
+      const decided = request.decide(request.command, states);
+      const appends = keys
+        .filter((key) => (decided[key]?.length ?? 0) > 0)
+        .map((key) => ({
+          streamId: request.streams[key].streamId,
+          expectedVersion: versions.get(key) ?? ('no_stream' as const),
+          events: (decided[key] ?? []).map((event) =>
+            this.toNewEvent(event, request.command.metadata, request.correlation ?? {}),
+          ),
+        }));
+      if (appends.length === 0)
+        return { streamId: primaryStreamId, streamVersion: primaryVersion, events: [] };
+      try {
+        const { events } = await this.store.appendMany(appends);
+        const primaryEvents = events.filter((event) => event.streamId === primaryStreamId);
+        return {
+          streamId: primaryStreamId,
+          streamVersion: primaryEvents[primaryEvents.length - 1]?.streamVersion ?? primaryVersion,
+          events,
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (request.ifMatch !== undefined && error.streamId === primaryStreamId) {
+          throw new PreconditionFailedError(primaryStreamId, request.ifMatch, error.actualVersion);
+        }
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
   /** Folds a stream with `evolve`, upcasting and checking every event on the way. */
   async load<TState, TEvent extends DomainEvent<string, object>>(
     decider: Pick<Decider<unknown, TState, TEvent>, 'initialState' | 'evolve'>,
     streamId: string,
-  ): Promise<{ state: TState; version: number | null }> {
+  ): Promise<LoadedStream<TState>> {
     const slice = await this.store.readStream(streamId);
     let state = decider.initialState;
     for (const stored of slice.entries) state = decider.evolve(state, this.toDomainEvent(stored) as TEvent);
-    return { state, version: slice.version };
+    const last = slice.entries[slice.entries.length - 1];
+    return { state, version: slice.version, position: last?.globalPosition ?? null };
   }
 
   toDomainEvent(stored: StoredEntry): DomainEvent<EventType, JsonObject> {

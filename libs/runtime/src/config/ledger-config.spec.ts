@@ -1,4 +1,4 @@
-import { ConfigurationError, loadConfig } from './ledger-config';
+import { ConfigurationError, loadConfig, MASTER_KEY_FORMAT, parseMasterKey } from './ledger-config';
 
 /** The problems loadConfig reports for `env`, one per line of its ConfigurationError. */
 function problemsWith(env: NodeJS.ProcessEnv): string[] {
@@ -14,6 +14,8 @@ function problemsWith(env: NodeJS.ProcessEnv): string[] {
 }
 
 const TOKEN = 'a-bootstrap-token-of-32-characters';
+/** 32 bytes whose base64 holds both "+" and "/" (so base64url differs), written each way LEDGER_MASTER_KEY accepts. */
+const MASTER_KEY = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 67 + 251) % 256));
 
 describe('loading the configuration', () => {
   it('falls back to the documented defaults for an empty environment', () => {
@@ -32,6 +34,7 @@ describe('loading the configuration', () => {
       logOrigin: 'open-data-ledger.local/log',
       checkpointIntervalMs: 10_000,
       sequencer: true,
+      masterKey: undefined,
     });
   });
 
@@ -66,6 +69,7 @@ describe('loading the configuration', () => {
         LEDGER_LOG_ORIGIN: 'ledger.example.gov.cn/log',
         LEDGER_CHECKPOINT_INTERVAL_MS: '5000',
         LEDGER_SEQUENCER: 'off',
+        LEDGER_MASTER_KEY: MASTER_KEY.toString('hex'),
       }),
     ).toEqual({
       port: 8080,
@@ -83,6 +87,61 @@ describe('loading the configuration', () => {
       logOrigin: 'ledger.example.gov.cn/log',
       checkpointIntervalMs: 5000,
       sequencer: false,
+      masterKey: MASTER_KEY,
+    });
+  });
+
+  describe('LEDGER_MASTER_KEY', () => {
+    it.each([
+      ['64 hex digits', MASTER_KEY.toString('hex')],
+      ['64 upper-case hex digits', MASTER_KEY.toString('hex').toUpperCase()],
+      ['padded base64', MASTER_KEY.toString('base64')],
+      ['unpadded base64', MASTER_KEY.toString('base64').replace(/=$/, '')],
+      ['base64url', MASTER_KEY.toString('base64url')],
+      ['hex with a trailing newline', `${MASTER_KEY.toString('hex')}\n`],
+    ])('is read from %s', (_, text) => {
+      expect(loadConfig({ LEDGER_MASTER_KEY: text }).masterKey).toEqual(MASTER_KEY);
+    });
+
+    it('treats an empty variable as unset', () => {
+      expect(loadConfig({ LEDGER_MASTER_KEY: '' }).masterKey).toBeUndefined();
+    });
+
+    it.each([
+      ['a passphrase', 'correct horse battery staple'],
+      ['16 bytes of hex', MASTER_KEY.subarray(0, 16).toString('hex')],
+      ['33 bytes of hex', Buffer.concat([MASTER_KEY, Buffer.from([0])]).toString('hex')],
+      ['63 hex digits', MASTER_KEY.toString('hex').slice(1)],
+      ['hex with a non-hex digit', `g${MASTER_KEY.toString('hex').slice(1)}`],
+      ['base64 of 31 bytes', MASTER_KEY.subarray(0, 31).toString('base64')],
+      ['base64 of 48 bytes', Buffer.concat([MASTER_KEY, MASTER_KEY.subarray(0, 16)]).toString('base64')],
+      [
+        'base64 with a stray character',
+        `${MASTER_KEY.toString('base64').slice(0, 20)}!${MASTER_KEY.toString('base64').slice(21)}`,
+      ],
+      [
+        'base64 whose last character carries bits beyond 32 bytes',
+        `${MASTER_KEY.toString('base64').slice(0, 42)}B=`,
+      ],
+      [
+        'base64 mixing the two alphabets',
+        `${MASTER_KEY.toString('base64').slice(0, 40)}_${MASTER_KEY.toString('base64').slice(41)}`,
+      ],
+    ])('refuses %s, without repeating the value', (_, text) => {
+      const problems = problemsWith({ LEDGER_MASTER_KEY: text });
+      expect(problems).toEqual([MASTER_KEY_FORMAT]);
+      expect(problems.join('\n')).not.toContain(text.trim());
+    });
+
+    it('decodes every accepted form of one key to the same bytes', () => {
+      const forms = [
+        MASTER_KEY.toString('hex'),
+        MASTER_KEY.toString('base64'),
+        MASTER_KEY.toString('base64url'),
+      ];
+      expect(new Set(forms.map((form) => parseMasterKey(form)?.toString('hex')))).toEqual(
+        new Set([MASTER_KEY.toString('hex')]),
+      );
     });
   });
 

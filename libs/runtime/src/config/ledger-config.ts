@@ -23,6 +23,11 @@ export interface LedgerConfig {
   checkpointIntervalMs: number;
   /** Whether this process integrates new entries into the transparency log and signs checkpoints. */
   sequencer: boolean;
+  /**
+   * The 32-byte key the per-person keys of personal data are wrapped with (architecture.md §6);
+   * absent: one is generated and kept in `dataDir` (see loadMasterKey).
+   */
+  masterKey?: Buffer;
 }
 
 export class ConfigurationError extends Error {
@@ -72,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
       'LEDGER_SIGNING_KEY must be an Ed25519 private key in PEM (PKCS#8: -----BEGIN PRIVATE KEY-----)',
     );
   }
+  const masterKeyText = text('LEDGER_MASTER_KEY');
+  const masterKey = masterKeyText === undefined ? undefined : parseMasterKey(masterKeyText);
+  if (masterKeyText !== undefined && masterKey === undefined) problems.push(MASTER_KEY_FORMAT);
   const sequencer = text('LEDGER_SEQUENCER') ?? 'on';
   if (sequencer !== 'on' && sequencer !== 'off') problems.push('LEDGER_SEQUENCER must be on or off');
 
@@ -90,9 +98,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     logOrigin,
     checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 100, 24 * 3600 * 1000),
     sequencer: sequencer === 'on',
+    masterKey,
   };
   if (problems.length > 0) {
     throw new ConfigurationError(`the configuration has problems:\n- ${problems.join('\n- ')}`);
   }
   return config;
+}
+
+export const MASTER_KEY_BYTES = 32;
+
+/** The problem reported for a LEDGER_MASTER_KEY of the wrong form; the value itself is never repeated. */
+export const MASTER_KEY_FORMAT =
+  'LEDGER_MASTER_KEY must be 32 random bytes as 64 hex digits or as base64 (44 characters with "=", or 43 without; base64url too), e.g. the output of `openssl rand -hex 32`';
+
+/**
+ * A master key written as 64 hex digits or as base64 / base64url (padded or not) of exactly 32
+ * bytes; undefined for anything else. Node's base64 decoder skips what it does not understand, so
+ * the text is matched first: a typo is refused rather than silently decoded into another key.
+ */
+export function parseMasterKey(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=?$/.test(value)) return Buffer.from(value, 'base64');
+  if (/^[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]=?$/.test(value)) return Buffer.from(value, 'base64url');
+  return undefined;
 }
