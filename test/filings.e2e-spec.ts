@@ -114,6 +114,21 @@ describe('corrections and objections over HTTP', () => {
       ]);
     });
 
+    it('seals 10,000 characters of Chinese evidence', async () => {
+      const answer = await ledger.post('/v1/corrections', correction({ evidence: '证'.repeat(10_000) }), {
+        token: null,
+      });
+      expect(answer.status).toBe(201);
+    });
+
+    it('refuses evidence that would seal to more than the journal takes (400), writing nothing', async () => {
+      expect(
+        await refused(() =>
+          ledger.post('/v1/corrections', correction({ evidence: '\u0001'.repeat(10_000) }), { token: null }),
+        ),
+      ).toEqual([400, 'PersonalDataTooLarge']);
+    });
+
     it('refuses an objection without an objector (400)', async () => {
       expect(
         await refused(() =>

@@ -71,11 +71,14 @@ class FilingDto {
   @MaxLength(10_000)
   description!: string;
 
-  @ApiPropertyOptional({ description: 'Evidence; may name people, so it is sealed as personal data.' })
+  @ApiPropertyOptional({
+    description:
+      'Evidence; may name people, so it is sealed as personal data. Up to 10,000 characters (and 45 kB once encoded).',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(20_000)
+  @MaxLength(10_000)
   evidence?: string;
 }
 

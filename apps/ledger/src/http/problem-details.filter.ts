@@ -1,7 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@ledger/domain';
-import { LOGGER, Logger, PreconditionFailedError } from '@ledger/runtime';
+import {
+  EventDataRejectedError,
+  LOGGER,
+  Logger,
+  PersonalDataTooLargeError,
+  PreconditionFailedError,
+} from '@ledger/runtime';
 import {
   DatabaseUnavailableError,
   EventIdConflictError,
@@ -88,6 +94,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return new Problem(409, error.code, error.message, { eventId: error.eventId });
     }
     if (error instanceof InvalidEventError) return Problem.badRequest(error.code, error.message);
+    if (error instanceof PersonalDataTooLargeError) {
+      return Problem.badRequest(
+        'PersonalDataTooLarge',
+        `${error.message}: shorten the evidence or the contact details`,
+      );
+    }
+    if (error instanceof EventDataRejectedError) {
+      return Problem.badRequest(error.code, error.message, error.errors);
+    }
     if (error instanceof TreeSizeError) return Problem.badRequest(error.code, error.message);
     if (error instanceof DomainError) {
       const status = error.code.endsWith('NotFound')

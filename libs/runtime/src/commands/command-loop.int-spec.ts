@@ -4,7 +4,12 @@ import { aNewEvent } from '../../../../test/builders/events';
 import { openTestJournal, testBackend } from '../../../../test/support/test-backend';
 import { loadRulebooks, Rulebooks } from '../rulebook/rulebook';
 import { EventDataValidator } from '../schemas/event-data-validator';
-import { CommandLoop, PreconditionFailedError, UnreadableEventError } from './command-loop';
+import {
+  CommandLoop,
+  EventDataRejectedError,
+  PreconditionFailedError,
+  UnreadableEventError,
+} from './command-loop';
 
 const admin: Actor = { id: 'admin-1', role: 'platform_admin' };
 const now = new Date('2026-11-29T08:00:00.000Z');
@@ -48,6 +53,14 @@ describe(`the command loop on ${testBackend()}`, () => {
         legalBasis: { rulebook: 'shanghai-public-data-2019/v1', article: expect.stringContaining('ch. 2') },
       },
     });
+  });
+
+  it('refuses to record a decided event whose data breaks its schema, and records nothing', async () => {
+    const tooLong = 'x'.repeat(201); // the DTO would stop it; the event's schema stops it here as well
+
+    await expect(loop.handle(registerOrganization(tooLong))).rejects.toBeInstanceOf(EventDataRejectedError);
+
+    expect(await journal.store.head()).toBe(-1);
   });
 
   it('decides again after losing a race, so the loser sees the winner’s state and is refused by the rule', async () => {

@@ -11,7 +11,7 @@ import {
 import type { CommandMetadata, Decider, DomainEvent } from '@ledger/domain';
 import { AppendedEvent, EventStore, NewEvent, StoredEntry, WrongExpectedVersionError } from '@ledger/store';
 import type { Rulebooks } from '../rulebook/rulebook';
-import type { EventDataValidator } from '../schemas/event-data-validator';
+import type { EventDataValidator, FieldError } from '../schemas/event-data-validator';
 
 /** Which request or event caused the command; recorded in the events' metadata. */
 export interface Correlation {
@@ -83,6 +83,24 @@ export class PreconditionFailedError extends Error {
   ) {
     super(
       `${streamId} is at version ${actualVersion ?? 'none'}, not ${expectedVersion}: reload it and decide again`,
+    );
+  }
+}
+
+/**
+ * A decided event whose data does not fit its type's schema: the input passed the endpoint's own
+ * checks but not the event's (a length or pattern the DTO does not know). Refused as invalid input,
+ * so nothing the schema forbids is ever recorded.
+ */
+export class EventDataRejectedError extends Error {
+  override readonly name = 'EventDataRejectedError';
+  readonly code = 'InvalidEventData';
+  constructor(
+    readonly eventType: string,
+    readonly errors: FieldError[],
+  ) {
+    super(
+      `the data of ${eventType} does not fit its schema: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`,
     );
   }
 }
@@ -214,6 +232,8 @@ export class CommandLoop {
   ): NewEvent {
     if (!isKnownEventType(event.type))
       throw new Error(`a decider produced an unknown event type ${event.type}`);
+    const errors = this.validator.validate(event.type, event.data);
+    if (errors.length > 0) throw new EventDataRejectedError(event.type, errors);
     return {
       id: randomUUID(),
       type: event.type,
