@@ -3,9 +3,10 @@ import { ConfigurationError, loadConfig } from '@ledger/runtime';
 import { appliedMigrations, Journal, Migration, openJournal, projectPath } from '@ledger/store';
 import { readFileSync } from 'node:fs';
 import { registerAuditCommand } from './audit/audit-command';
+import { registerProjectionsCommand } from './projections/projections-command';
 import { EXIT_CODES, runVerifyCommand, VerifyCommandOptions } from './verify/verify-command';
 
-/** `ledger`: the ledger's command line. A later issue adds projection rebuilds. */
+/** `ledger`: the ledger's command line. */
 function program(): Command {
   const version = (JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string })
     .version;
@@ -81,6 +82,7 @@ function program(): Command {
     });
 
   registerAuditCommand(cli);
+  registerProjectionsCommand(cli, withJournal);
   return cli;
 }
 

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { ProjectionsWorkerModule } from '@ledger/projections';
+import { ProjectionsModule, ProjectionsWorkerModule } from '@ledger/projections';
 import { RuntimeModule, RuntimeOptions } from '@ledger/runtime';
 import { AccessModule } from './access/access.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
@@ -13,6 +13,7 @@ import { JournalModule } from './journal/journal.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrincipalsModule } from './principals/principals.module';
+import { QueuesModule } from './queues/queues.module';
 import { RulebooksModule } from './rulebooks/rulebooks.module';
 import { TransparencyLogModule } from './transparency-log/transparency-log.module';
 
@@ -26,6 +27,7 @@ export class LedgerAppModule {
       imports: [
         RuntimeModule.forRoot(options),
         CqrsModule.forRoot(),
+        ProjectionsModule,
         AccessModule,
         JournalModule,
         OrganizationsModule,
@@ -33,6 +35,7 @@ export class LedgerAppModule {
         RulebooksModule,
         DatasetsModule,
         FilingsModule,
+        QueuesModule,
         TransparencyLogModule,
         AuditTrailModule,
         ErasuresModule,

@@ -39,3 +39,4 @@ export * from './rulebook/rulebook.commands';
 export * from './rulebook/rulebook.errors';
 export * from './rulebook/rulebook.state';
 export * from './rulebook/rulebook.decide';
+export * from './dataset/dataset.history';

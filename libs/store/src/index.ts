@@ -13,3 +13,4 @@ export * from './log/transparency-log';
 export * from './log/log-sequencer';
 export * from './log/audit-trail';
 export { satisfiesExpectedVersion } from './batch-plan';
+export { APPENDED_CHANNEL } from './journal.sql';

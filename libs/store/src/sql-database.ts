@@ -19,7 +19,17 @@ export interface SqlDatabase extends SqlQueryable, SqlScriptRunner {
   transaction<T>(work: (tx: SqlTransaction) => Promise<T>, firstStatement?: string): Promise<T>;
   /** Calls `onNotify` for every NOTIFY on `channel` until the returned function is called. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Tries to take a session advisory lock on its own connection: held until `release()` or until that
+   * connection is lost (then `onLost` is called). Undefined when another session holds it. PGlite
+   * serves one process, which the data directory's lock file already makes the only one: granted.
+   */
+  tryExclusive(key: number, onLost?: (error: Error) => void): Promise<ExclusiveLock | undefined>;
   close(): Promise<void>;
+}
+
+export interface ExclusiveLock {
+  release(): Promise<void>;
 }
 
 /** The database could not be reached or stopped answering; the request may be retried later. */

@@ -8,6 +8,7 @@ import {
   withDatabaseAuditSource,
   withPostgresAuditSource,
 } from './audit-source';
+import { ProgressLine } from '../progress-line';
 import { readVerifierKey, VerifierKeyError } from './verifier-key';
 
 /** `ledger audit`'s exit codes. */
@@ -109,7 +110,7 @@ export async function runAuditCommand(
     output.stderr.write(`ledger audit: ${error.message}\n`);
     return AUDIT_EXIT_CODES.unusable;
   }
-  const progress = output.stderr.isTTY ? new ProgressLine(output.stderr) : undefined;
+  const progress = output.stderr.isTTY ? new ProgressLine(output.stderr, 'auditing') : undefined;
   const outcome = await runAudit(target, {
     key: options.key,
     onProgress: progress && ((n, total) => progress.show(n, total)),
@@ -197,29 +198,6 @@ export function registerAuditCommand(cli: Command): void {
     .action(async (options: AuditCommandOptions) => {
       process.exitCode = await runAuditCommand(options);
     });
-}
-
-/** A one-line count of entries audited, redrawn at most every 200 ms. */
-class ProgressLine {
-  private drawnAt = 0;
-  private drawn = false;
-
-  constructor(private readonly stream: AuditCommandOutput['stderr']) {}
-
-  show(entries: number, total: number): void {
-    const now = Date.now();
-    if (now - this.drawnAt < 200) return;
-    this.drawnAt = now;
-    this.drawn = true;
-    const percent = total > 0 ? ` (${Math.min(100, Math.floor((entries / total) * 100))}%)` : '';
-    this.stream.write(
-      `\rauditing: ${entries.toLocaleString('en')} of ${total.toLocaleString('en')} entries${percent}`,
-    );
-  }
-
-  clear(): void {
-    if (this.drawn) this.stream.write('\r\u001b[2K');
-  }
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {

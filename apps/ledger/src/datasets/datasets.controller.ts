@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBearerAuth,
@@ -10,14 +10,24 @@ import {
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { currentVersionOf, DatasetCommand, datasetDecider } from '@ledger/domain';
-import { CommandLoop, CommandResult } from '@ledger/runtime';
+import { DatasetCommand } from '@ledger/domain';
+import { CommandResult } from '@ledger/runtime';
 import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe, definedOnly } from '../http/aggregate-id.pipe';
 import { commandResponse, CommandResponseDto, parseIfMatch } from '../http/command-response';
 import { Problem } from '../http/problem';
-import { datasetStreamId, RunDatasetCommand } from './dataset-commands.handler';
+import { RunDatasetCommand } from './dataset-commands.handler';
+import {
+  DatasetDiffDto,
+  datasetDtoOf,
+  DatasetQuery,
+  DiffQuery,
+  HistoryPageDto,
+  HistoryQuery,
+  parseAsOf,
+} from './dataset-history.dto';
+import { DatasetHistoryService } from './dataset-history.service';
 import {
   DatasetDto,
   ReasonDto,
@@ -47,7 +57,7 @@ type DatasetCommandWithoutMetadata = DatasetCommand extends infer C
 export class DatasetsController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly loop: CommandLoop,
+    private readonly history: DatasetHistoryService,
   ) {}
 
   @Post()
@@ -204,31 +214,79 @@ export class DatasetsController {
   @Get(':id')
   @ApiOperation({
     summary:
-      'A dataset’s current state, folded from its stream with the deciders’ own evolve (ETag: its stream version)',
+      'A dataset’s state, now or as of a time or position, folded from its stream with the deciders’ own evolve',
+    description:
+      'Without `asOf`: the current state, with its stream version as ETag. With `asOf`: the state after the ' +
+      'dataset’s last event at or before that time (compared with recordedAt) or journal position; 404 ' +
+      '`DatasetNotFound` if it was not registered yet then. Read from the journal itself, so `minPosition` ' +
+      'never waits; beyond the journal’s head it is 400 `PositionBeyondHead`, as is such an `asOf` position.',
   })
   @ApiOkResponse({ type: DatasetDto })
   async read(
     @Param('id', AggregateIdPipe) id: string,
+    @Query() query: DatasetQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DatasetDto> {
-    const { state, version, position } = await this.loop.load(datasetDecider, datasetStreamId(id));
-    if (state.status === 'unregistered' || version === null || position === null) {
-      throw Problem.notFound('DatasetNotFound', `no dataset ${id} is on the open list`);
+    await this.history.ensureWritten(query.minPosition);
+    if (query.asOf !== undefined) {
+      const then = await this.history.asOf(id, parseAsOf(query.asOf));
+      if (!then) {
+        throw Problem.notFound(
+          'DatasetNotFound',
+          `dataset ${id} was not on the open list as of ${query.asOf}`,
+        );
+      }
+      return datasetDtoOf(id, then);
     }
-    reply.header('etag', `"${version}"`);
+    const now = await this.history.current(id);
+    if (!now) throw Problem.notFound('DatasetNotFound', `no dataset ${id} is on the open list`);
+    reply.header('etag', `"${now.version}"`);
+    return datasetDtoOf(id, now);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({
+    summary: 'A dataset’s timeline: every event with its actor, legal basis, a summary and what it changed',
+    description:
+      'Oldest first, paged by stream version: pass `next` back as `cursor`. 404 `DatasetNotFound` for an unknown dataset.',
+  })
+  @ApiOkResponse({ type: HistoryPageDto })
+  async timeline(
+    @Param('id', AggregateIdPipe) id: string,
+    @Query() query: HistoryQuery,
+  ): Promise<HistoryPageDto> {
+    await this.history.ensureWritten(query.minPosition);
+    const page = await this.history.history(id, { cursor: query.cursor, limit: query.limit ?? 100 });
+    if (!page) throw Problem.notFound('DatasetNotFound', `no dataset ${id} is on the open list`);
+    return page;
+  }
+
+  @Get(':id/diff')
+  @ApiOperation({
+    summary: 'A dataset as of two journal positions, and which of its members changed in between',
+    description:
+      '`from` ≤ `to` ≤ the journal’s head, else 400. `from` is absent when the dataset was registered after it; ' +
+      '404 `DatasetNotFound` when it was not registered as of `to` either.',
+  })
+  @ApiOkResponse({ type: DatasetDiffDto })
+  async diff(@Param('id', AggregateIdPipe) id: string, @Query() query: DiffQuery): Promise<DatasetDiffDto> {
+    if (query.from > query.to) {
+      throw Problem.badRequest('ValidationFailed', 'the request does not fit this endpoint; see errors', [
+        { field: '/from', message: `must be at most to (${query.to})` },
+      ]);
+    }
+    await this.history.ensureWritten(query.minPosition);
+    const diff = await this.history.diff(id, query.from, query.to);
+    if (!diff) {
+      throw Problem.notFound(
+        'DatasetNotFound',
+        `dataset ${id} was not on the open list as of position ${query.to}`,
+      );
+    }
     return {
-      id,
-      title: state.title,
-      organizationId: state.organizationId,
-      classification: state.classification,
-      status: state.status,
-      currentVersion: currentVersionOf(state),
-      releases: state.releases,
-      fields: state.fields,
-      updateFrequency: state.updateFrequency,
-      ...(state.suspension && { suspension: state.suspension }),
-      version,
-      position,
+      ...(diff.from && { from: datasetDtoOf(id, diff.from) }),
+      to: datasetDtoOf(id, diff.to),
+      changes: diff.changes,
     };
   }
 

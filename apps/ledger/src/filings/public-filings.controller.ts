@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { DeadlineClock } from '@ledger/domain';
 import {
   aggregateIdOf,
   categoryOf,
@@ -13,6 +12,7 @@ import { EVENT_STORE, Rulebooks } from '@ledger/runtime';
 import type { EventStore, StoredEntry } from '@ledger/store';
 import { Public } from '../access/access.decorators';
 import { Problem } from '../http/problem';
+import { caseDeadlines } from './case-deadlines';
 
 export class FilingDeadlineDto {
   @ApiProperty({ example: 'correction_verification' }) clock!: string;
@@ -91,17 +91,17 @@ export class PublicFilingsController {
         : kind === 'correction'
           ? 'submitted'
           : 'filed';
-    const deadlines =
-      kind === 'correction'
-        ? [this.deadline('correction_verification', filed, resolved?.recordedAt)]
-        : [
-            this.deadline(
-              'objection_suspension',
-              filed,
-              await this.suspendedAt(receipt, datasetId, resolved),
-            ),
-            this.deadline('objection_verification', filed, resolved?.recordedAt),
-          ];
+    const deadlines = caseDeadlines(
+      this.rulebooks,
+      kind,
+      {
+        filedAt: filed.recordedAt,
+        rulebook: filed.rulebook,
+        suspendedAt: kind === 'objection' ? await this.suspendedAt(receipt, datasetId) : undefined,
+        resolvedAt: resolved?.recordedAt,
+      },
+      new Date(),
+    );
     return {
       receipt,
       kind,
@@ -122,36 +122,8 @@ export class PublicFilingsController {
     };
   }
 
-  private deadline(
-    clock: DeadlineClock,
-    started: PublicEvent,
-    stoppedAt: string | undefined,
-  ): FilingDeadlineDto {
-    const { dueAt } = this.rulebooks.deadline(clock, new Date(started.recordedAt), started.rulebook);
-    const due = dueAt.toISOString();
-    const state =
-      stoppedAt !== undefined
-        ? stoppedAt <= due
-          ? 'met'
-          : 'missed'
-        : Date.now() > dueAt.getTime()
-          ? 'missed'
-          : 'running';
-    return {
-      clock,
-      dueAt: due,
-      ...(stoppedAt !== undefined && { metAt: stoppedAt }),
-      state,
-      rulebook: started.rulebook,
-    };
-  }
-
-  /** The objection-suspension clock stops when this objection suspended the dataset, or when it was resolved. */
-  private async suspendedAt(
-    receipt: string,
-    datasetId: string,
-    resolved: PublicEvent | undefined,
-  ): Promise<string | undefined> {
+  /** When this objection first suspended its dataset, if it did. */
+  private async suspendedAt(receipt: string, datasetId: string): Promise<string | undefined> {
     const objectionId = aggregateIdOf(receipt);
     const dataset = (
       await this.store.readStream(streamIdOf(STREAM_CATEGORIES.dataset, datasetId))
@@ -162,7 +134,7 @@ export class PublicFilingsController {
         event.data.cause === 'objection' &&
         event.data.causeRef === objectionId,
     );
-    return suspension?.recordedAt ?? resolved?.recordedAt;
+    return suspension?.recordedAt;
   }
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { ProjectionEngine } from '@ledger/projections';
 import { EVENT_STORE, LedgerMetrics, REDIS, Redis, TRANSPARENCY_LOG } from '@ledger/runtime';
 import type { EventStore, TransparencyLog } from '@ledger/store';
 import { Public } from '../access/access.decorators';
@@ -18,6 +19,7 @@ export class OperationsController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(REDIS) private readonly redis: Redis | null,
     @Inject(TRANSPARENCY_LOG) private readonly log: TransparencyLog,
+    private readonly projections: ProjectionEngine,
   ) {}
 
   @Get('health/live')
@@ -40,6 +42,7 @@ export class OperationsController {
         () => this.checkJournal(),
         () => this.checkRedis(),
         () => this.describeLog(),
+        () => this.describeProjections(),
       ]);
     } catch (error) {
       reply.status(503).header('retry-after', '5');
@@ -52,7 +55,35 @@ export class OperationsController {
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics' })
   async prometheus(): Promise<string> {
+    await this.measureProjectionLag().catch(() => undefined);
     return this.metrics.registry.metrics();
+  }
+
+  /** Each projection's applied position and lag behind the journal, as the database records them. */
+  private async measureProjectionLag(): Promise<Record<string, { position: number; lag: number }>> {
+    const [head, checkpoints] = await withTimeout(
+      Promise.all([this.store.head(), this.projections.checkpoints()]),
+      'the journal database did not answer',
+    );
+    const lags: Record<string, { position: number; lag: number }> = {};
+    for (const { name } of this.projections.registered) {
+      const position = checkpoints.get(name) ?? -1;
+      const lag = head - position;
+      this.metrics.projectionPosition.set({ projection: name }, position);
+      this.metrics.projectionLag.set({ projection: name }, lag);
+      lags[name] = { position, lag };
+    }
+    return lags;
+  }
+
+  /** Lagging views answer `minPosition` reads late but never stop appends: informational, like the log. */
+  private async describeProjections(): Promise<HealthIndicatorResult> {
+    const check = this.indicators.check('projections');
+    try {
+      return check.up(await this.measureProjectionLag());
+    } catch (error) {
+      return check.down({ message: (error as Error).message });
+    }
   }
 
   private async checkJournal(): Promise<HealthIndicatorResult> {

@@ -45,6 +45,19 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  readonly projectionPosition = new Gauge({
+    name: 'ledger_projection_position',
+    help: 'The journal position each projection has applied',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+  readonly projectionLag = new Gauge({
+    name: 'ledger_projection_lag_events',
+    help: 'Events appended to the journal that a projection has not applied yet',
+    labelNames: ['projection'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

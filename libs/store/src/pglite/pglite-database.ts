@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { SqlDatabase, SqlTransaction } from '../sql-database';
+import { ExclusiveLock, SqlDatabase, SqlTransaction } from '../sql-database';
 
 export interface PGliteOptions {
   /** A directory on disk, or undefined for an in-memory database. */
@@ -38,6 +38,10 @@ export class PGliteDatabase implements SqlDatabase {
         exec: async (sql: string) => void (await tx.exec(sql)),
       });
     });
+  }
+
+  async tryExclusive(): Promise<ExclusiveLock> {
+    return { release: async () => undefined };
   }
 
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {

@@ -1,5 +1,11 @@
 import { Client, ClientConfig, Pool, PoolClient } from 'pg';
-import { DatabaseUnavailableError, isUnavailableError, SqlDatabase, SqlTransaction } from '../sql-database';
+import {
+  DatabaseUnavailableError,
+  ExclusiveLock,
+  isUnavailableError,
+  SqlDatabase,
+  SqlTransaction,
+} from '../sql-database';
 
 export interface PostgresOptions {
   connectionString: string;
@@ -73,6 +79,34 @@ export class PostgresDatabase implements SqlDatabase {
     );
     await listener.start();
     return () => listener.stop();
+  }
+
+  async tryExclusive(key: number, onLost?: (error: Error) => void): Promise<ExclusiveLock | undefined> {
+    const client = new Client(this.clientConfig());
+    client.on('error', (error) => onLost?.(error));
+    try {
+      await client.connect();
+      const [{ locked }] = (await client.query('SELECT pg_try_advisory_lock($1) AS locked', [key])).rows as {
+        locked: boolean;
+      }[];
+      if (!locked) {
+        await client.end();
+        return undefined;
+      }
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw translated(error);
+    }
+    let released = false;
+    client.on('end', () => {
+      if (!released) onLost?.(new DatabaseUnavailableError('the connection holding an advisory lock ended'));
+    });
+    return {
+      release: async () => {
+        released = true;
+        await client.end().catch(() => undefined);
+      },
+    };
   }
 
   async close(): Promise<void> {

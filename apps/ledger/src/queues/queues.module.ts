@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
+import { ViewsModule } from '../views/views.module';
+import { CaseQueueReader } from './case-queue.reader';
+import { CorrectionQueueController, ObjectionQueueController } from './case-queues.controller';
+import { StatisticsController } from './statistics.controller';
+
+/** Work queues of corrections and objections with their deadlines, and the evaluation figures per body. */
+@Module({
+  imports: [AccessModule, ViewsModule],
+  controllers: [CorrectionQueueController, ObjectionQueueController, StatisticsController],
+  providers: [CaseQueueReader],
+})
+export class QueuesModule {}

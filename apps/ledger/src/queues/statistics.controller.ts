@@ -1,0 +1,67 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
+import { AggregateIdPipe } from '../http/aggregate-id.pipe';
+import { Problem } from '../http/problem';
+import { ViewReadiness } from '../views/view-readiness';
+import { CASE_QUEUES_VIEW, CaseQueueReader } from './case-queue.reader';
+import { organizationInScope, QUEUE_READERS } from './case-queues.controller';
+import { OrganizationStatisticsDto, OrganizationStatisticsQuery } from './statistics.dto';
+
+/** Evaluation figures per data-opening body (考核评价; domain.md, "Evaluation figures"). */
+@ApiTags('statistics')
+@ApiBearerAuth()
+@Controller('v1/statistics/organizations')
+export class StatisticsController {
+  constructor(
+    private readonly reader: CaseQueueReader,
+    private readonly readiness: ViewReadiness,
+    private readonly directory: PrincipalDirectory,
+  ) {}
+
+  @Get(':id')
+  @Roles(...QUEUE_READERS)
+  @ApiParam({ name: 'id', description: 'The organisation (data-opening body).' })
+  @ApiOperation({
+    summary: 'Evaluation figures of a data-opening body for a period',
+    description:
+      'For [from, to): corrections and objections filed and resolved (by outcome); time to decide (median, p90, share ' +
+      'within the verification deadline) over the cases resolved in the period; time from objection to suspension ' +
+      '(median, share by the close of the same working day) over the suspensions made in the period; the share of ' +
+      'corrections resolved that produced a new release; the releases made in time for their dataset_update deadline. ' +
+      '`openNow` and `overdueNow` are counted at `asOf`, whenever the cases were filed. Durations in seconds; shares ' +
+      'from 0 to 1, null when there is nothing to divide. Grant and rejection rates and revocations come with the ' +
+      'application views. Platform admins, supervisors and compliance officers: any body; a body officer: its own ' +
+      '(else 403 `NotYourOrganization`). Unknown organisation: 404. With `minPosition` it answers once the view has ' +
+      'applied that position (up to 5 s, then 503 `ViewNotCaughtUp`).',
+  })
+  @ApiOkResponse({ type: OrganizationStatisticsDto })
+  async read(
+    @Param('id', AggregateIdPipe) id: string,
+    @Query() query: OrganizationStatisticsQuery,
+    @CurrentPrincipal() principal: AuthenticatedPrincipal,
+  ): Promise<OrganizationStatisticsDto> {
+    organizationInScope(principal, id);
+    const now = new Date();
+    const to = query.to === undefined ? now : new Date(query.to);
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    if (Number.isNaN(to.getTime()) || (from !== undefined && Number.isNaN(from.getTime()))) {
+      throw Problem.badRequest('ValidationFailed', 'from and to must be times that exist', [
+        { field: Number.isNaN(to.getTime()) ? '/to' : '/from', message: 'is not a time that exists' },
+      ]);
+    }
+    if (from !== undefined && from.getTime() >= to.getTime()) {
+      throw Problem.badRequest('InvalidPeriod', 'the period [from, to) must end after it begins', [
+        { field: '/to', message: 'must be after from' },
+      ]);
+    }
+    if (!this.directory.organization(id)) {
+      await this.directory.catchUp();
+      if (!this.directory.organization(id))
+        throw Problem.notFound('OrganizationNotFound', `no organisation ${id} is registered`);
+    }
+    await this.readiness.ensure(CASE_QUEUES_VIEW, query.minPosition);
+    return this.reader.statistics(id, { from: from?.toISOString(), to: to.toISOString() }, now);
+  }
+}

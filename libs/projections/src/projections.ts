@@ -1,0 +1,14 @@
+import type { Rulebooks } from '@ledger/runtime';
+import type { Projection } from './engine/projection';
+import { caseQueuesProjection } from './case-queues/case-queues.projection';
+import { datasetCatalogueProjection } from './dataset-catalogue/dataset-catalogue.projection';
+
+/** What projections may need besides the journal: the rulebooks (deadlines, calendars). */
+export interface ProjectionDependencies {
+  rulebooks: Rulebooks;
+}
+
+/** Every projection the ledger runs. Add one here and it is created, run, measured and rebuildable. */
+export function ledgerProjections(dependencies: ProjectionDependencies): Projection[] {
+  return [caseQueuesProjection(dependencies.rulebooks), datasetCatalogueProjection];
+}
