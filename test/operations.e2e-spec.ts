@@ -107,6 +107,11 @@ describe('operations endpoints', () => {
         'GET /v1/objections',
         'GET /v1/statistics/organizations/{id}',
         'POST /v1/erasures',
+        'GET /v1/admin/jobs',
+        'POST /v1/subscriptions',
+        'GET /v1/subscriptions',
+        'DELETE /v1/subscriptions/{id}',
+        'GET /v1/subscriptions/{id}/deliveries',
       ].sort(),
     );
     expect((await ledger.get('/docs', { token: null })).status).toBe(200);

@@ -9,12 +9,14 @@ import { ErasuresModule } from './erasures/erasures.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { FilingsModule } from './filings/filings.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { JobsModule } from './jobs/jobs.module';
 import { JournalModule } from './journal/journal.module';
 import { OperationsModule } from './operations/operations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrincipalsModule } from './principals/principals.module';
 import { QueuesModule } from './queues/queues.module';
 import { RulebooksModule } from './rulebooks/rulebooks.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { TransparencyLogModule } from './transparency-log/transparency-log.module';
 
 /** The HTTP API; with `processRole: all` (and always in embedded mode) the projection worker runs in the same process. */
@@ -39,7 +41,9 @@ export class LedgerAppModule {
         TransparencyLogModule,
         AuditTrailModule,
         ErasuresModule,
+        SubscriptionsModule,
         OperationsModule,
+        JobsModule,
         ...(withWorker ? [ProjectionsWorkerModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],

@@ -40,3 +40,7 @@ export * from './rulebook/rulebook.errors';
 export * from './rulebook/rulebook.state';
 export * from './rulebook/rulebook.decide';
 export * from './dataset/dataset.history';
+export * from './deadline/deadline.commands';
+export * from './deadline/deadline.errors';
+export * from './deadline/deadline.state';
+export * from './deadline/deadline.decide';

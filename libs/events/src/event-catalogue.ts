@@ -2,12 +2,13 @@ import { ROLES } from './entry';
 import {
   CLASSIFICATIONS,
   CORRECTION_OUTCOMES,
+  MISSED_DEADLINES,
   OBJECTION_GROUNDS,
   OBJECTION_OUTCOMES,
   SUSPENSION_CAUSES,
   UPDATE_FREQUENCIES,
 } from './measures-events.v1';
-import { AGGREGATE_ID_PATTERN } from './stream-ids';
+import { AGGREGATE_ID_PATTERN, STREAM_ID_PATTERN } from './stream-ids';
 
 /** A JSON Schema (draft-07) describing an event's `data`. Kept as plain data so no validator is imported here. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -293,6 +294,22 @@ export const EVENT_CATALOGUE = {
     dataSchema: object(['outcome', 'explanation'], {
       outcome: oneOf(OBJECTION_OUTCOMES),
       explanation: text(10_000),
+      releaseVersion,
+    }),
+  },
+  DeadlineMissed: {
+    schemaVersion: 1,
+    streamCategory: 'deadline',
+    administrative: true,
+    publishable: false,
+    dataSchema: object(['caseStream', 'deadline', 'dueAt', 'lateBy'], {
+      caseStream: { type: 'string', pattern: STREAM_ID_PATTERN.source },
+      deadline: oneOf(MISSED_DEADLINES),
+      dueAt: {
+        type: 'string',
+        pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
+      },
+      lateBy: { type: 'string', maxLength: 40, pattern: '^PT(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,3})?S)?$' },
       releaseVersion,
     }),
   },

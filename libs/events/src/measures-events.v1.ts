@@ -23,6 +23,17 @@ export type ObjectionGround = (typeof OBJECTION_GROUNDS)[number];
 export const OBJECTION_OUTCOMES = ['withdrawn', 'reopened_after_processing', 'restored'] as const;
 export type ObjectionOutcome = (typeof OBJECTION_OUTCOMES)[number];
 
+/** The statutory clocks (domain.md, "Deadlines") a DeadlineMissed may name. */
+export const MISSED_DEADLINES = [
+  'application_review',
+  'correction_verification',
+  'objection_suspension',
+  'objection_verification',
+  'usage_report',
+  'dataset_update',
+] as const;
+export type MissedDeadline = (typeof MISSED_DEADLINES)[number];
+
 /**
  * Personal data as the journal holds it (architecture.md §6): AES-256-GCM under the key of one person
  * (`subject`), which is kept outside the journal and wrapped by the master key. Erasing the person
@@ -161,4 +172,20 @@ export interface PersonalDataErasedV1 {
   /** Set when the erasure named a principal rather than a contact. */
   principalId?: string;
   reason: string;
+}
+
+/**
+ * A statutory clock ran out before what stops it happened (domain.md, "Clocks"): recorded by the ledger
+ * itself, once per missed deadline, in the stream `deadline-<case stream>.<clock>[.v<release>]`.
+ */
+export interface DeadlineMissedV1 {
+  /** The stream whose clock it was: `correction-…`, `objection-…`, or `dataset-…` for `dataset_update`. */
+  caseStream: string;
+  deadline: MissedDeadline;
+  /** RFC 3339: when the clock ran out. */
+  dueAt: string;
+  /** ISO 8601 duration (`PT2H5M`): how late it was when recorded, or when the clock stopped late. */
+  lateBy: string;
+  /** `dataset_update`: the release after which the next one was due. */
+  releaseVersion?: number;
 }

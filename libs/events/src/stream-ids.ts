@@ -15,6 +15,7 @@ export const STREAM_CATEGORIES = {
   objection: 'objection',
   rulebook: 'rulebook',
   erasure: 'erasure',
+  deadline: 'deadline',
 } as const;
 
 export function streamIdOf(category: string, aggregateId: string): string {

@@ -10,6 +10,11 @@ import { EVENT_STORE, JOURNAL, LEDGER_CONFIG, LOGGER, REDIS, TRANSPARENCY_LOG } 
 import { EventDataValidator } from './schemas/event-data-validator';
 import { openPersonalDataVault } from './personal-data/master-key';
 import { PersonalDataVault } from './personal-data/personal-data-vault';
+import { BullMqJobRunner } from './jobs/bullmq-job-runner';
+import { InProcessJobRunner } from './jobs/in-process-job-runner';
+import { JOB_RUNNER, JobRunner } from './jobs/job-runner';
+import { OutboxCompletingJobRunner, OutboxDispatcher } from './jobs/outbox-dispatcher';
+import { queuePrefixOf } from './jobs/queue-prefix';
 
 export interface RuntimeOptions {
   config: LedgerConfig;
@@ -18,14 +23,16 @@ export interface RuntimeOptions {
   journal?: Partial<JournalOptions>;
 }
 
-/** Closes the journal and Redis once the HTTP server has stopped and in-flight work is done. */
+/** Closes the job runner, the journal and Redis once the HTTP server has stopped and in-flight work is done. */
 class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     @Inject(JOURNAL) private readonly journal: Journal,
     @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(JOB_RUNNER) private readonly jobs: JobRunner,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.jobs.close();
     await this.journal.close();
     this.redis?.disconnect();
   }
@@ -98,6 +105,33 @@ export class RuntimeModule {
           useFactory: (journal: Journal) => openPersonalDataVault(journal.database, config, logger),
           inject: [JOURNAL],
         },
+        {
+          // BullMQ when REDIS_URL is set, the same handlers in-process otherwise (architecture.md §4).
+          // Handlers mark their job-outbox row completed, whichever module registers them.
+          provide: JOB_RUNNER,
+          inject: [JOURNAL],
+          useFactory: (journal: Journal): JobRunner => {
+            const onFailed = (queue: string, jobId: string, error: Error, willRetry: boolean) =>
+              logger.warn({ err: error, queue, jobId, willRetry }, `job ${jobId} of ${queue} failed`);
+            const runner = config.redisUrl
+              ? new BullMqJobRunner({
+                  url: config.redisUrl,
+                  prefix: queuePrefixOf(config),
+                  onFailed,
+                  onError: (error) => logger.warn({ err: error }, 'job queue connection error'),
+                })
+              : new InProcessJobRunner({ onFailed });
+            return new OutboxCompletingJobRunner(runner, journal.database);
+          },
+        },
+        {
+          provide: OutboxDispatcher,
+          useFactory: (journal: Journal, runner: JobRunner) =>
+            new OutboxDispatcher(journal.database, runner, {
+              onError: (error) => logger.warn({ err: error }, 'job outbox dispatch failed'),
+            }),
+          inject: [JOURNAL, JOB_RUNNER],
+        },
         ConnectionsCloser,
       ],
       exports: [
@@ -112,6 +146,8 @@ export class RuntimeModule {
         EventDataValidator,
         CommandLoop,
         PersonalDataVault,
+        JOB_RUNNER,
+        OutboxDispatcher,
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { NoteSigner } from '@ledger/transparency';
+import { WebhookSubscriptions } from '@ledger/projections';
 import {
   EVENT_STORE,
   LEDGER_CONFIG,
@@ -29,6 +30,7 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
     @Inject(TRANSPARENCY_LOG) log: TransparencyLog,
     @Inject(CHECKPOINT_SIGNER) readonly signer: NoteSigner,
     metrics: LedgerMetrics,
+    private readonly webhooks: WebhookSubscriptions,
   ) {
     this.sequencer = new LogSequencer({
       log,
@@ -43,6 +45,7 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
       onCheckpoint: (checkpoint) => {
         metrics.logCheckpointSize.set(checkpoint.treeSize);
         logger.debug({ treeSize: checkpoint.treeSize }, `signed checkpoint of size ${checkpoint.treeSize}`);
+        this.enqueueCheckpointDeliveries(checkpoint.treeSize);
       },
     });
   }
@@ -50,6 +53,8 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.sequencer) return;
     const checkpoint = await this.sequencer.start();
+    // Again for the latest, in case the process stopped between signing it and enqueueing it (once per subscription).
+    this.enqueueCheckpointDeliveries(checkpoint.treeSize);
     this.logger.info(
       { treeSize: checkpoint.treeSize, verifierKey: this.signer.verifierKey },
       `transparency log at size ${checkpoint.treeSize}; verifier key ${this.signer.verifierKey}`,
@@ -58,6 +63,18 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.sequencer.stop();
+  }
+
+  /** Webhook deliveries of a new checkpoint (LogCheckpointPublished); a failure here never fails the checkpoint. */
+  private enqueueCheckpointDeliveries(treeSize: number): void {
+    this.webhooks
+      .enqueueCheckpoint(treeSize)
+      .catch((error: Error) =>
+        this.logger.warn(
+          { err: error, treeSize },
+          `could not enqueue webhook deliveries of checkpoint ${treeSize}`,
+        ),
+      );
   }
 
   /** Integrates everything appended so far and signs it (or returns the checkpoint that already has this size). */

@@ -10,13 +10,13 @@ import {
   INSERT_CORRECTION,
   INSERT_DATASET,
   INSERT_OBJECTION,
-  INSERT_RELEASE,
+  INSERT_RELEASES,
   INSERT_SUSPENSION,
   inSchema,
-  RECORD_RELEASE,
+  RECORD_RELEASES,
   RECORD_SUSPENSION,
   RESOLVE,
-  SELECT_DATASET,
+  SELECT_DATASETS,
   START_VERIFICATION,
 } from './case-queues.sql';
 
@@ -49,7 +49,15 @@ export function caseQueuesProjection(rulebooks: Rulebooks): Projection {
     tables: CASE_QUEUE_TABLES,
     createTables: caseQueueTables,
     apply: async (tx, events, schema) => {
-      for (const event of events) await applyOne(tx, event, schema, rulebooks);
+      // Releases come by the thousand (every dataset, every update): they are folded in memory and
+      // written with one statement per batch; the rarer case events go one by one.
+      const releases = await ReleaseBatch.load(tx, events, schema, rulebooks);
+      for (const event of events) {
+        if (event.entry.type === 'DatasetReleased') releases.add(event);
+        else await applyOne(tx, event, schema, rulebooks);
+        if (event.entry.type === 'DatasetRegistered') releases.registered(event);
+      }
+      await releases.flush();
     },
   };
 }
@@ -73,22 +81,6 @@ async function applyOne(
       await run(INSERT_DATASET, [id, data.organizationId, data.updateFrequency, position]);
       await run(FILL_IN_ORGANIZATION, [id, data.organizationId]);
       return;
-    case 'DatasetReleased': {
-      const [dataset] = await run(SELECT_DATASET, [id]);
-      const row = dataset as
-        | { update_frequency: UpdateFrequency; next_release_due_at: string | null; position: string }
-        | undefined;
-      if (row && Number(row.position) >= position) return;
-      const version = data.version as number;
-      await run(INSERT_RELEASE, [id, version, at, row?.next_release_due_at ?? null, position]);
-      if (!row) return;
-      const next =
-        row.update_frequency === 'irregular'
-          ? null
-          : due('dataset_update', { updateFrequency: row.update_frequency }).dueAt;
-      await run(RECORD_RELEASE, [id, version, at, next, position]);
-      return;
-    }
     case 'DatasetSuspended':
       if (data.cause !== 'objection' || typeof data.causeRef !== 'string') return;
       await run(INSERT_SUSPENSION, [data.causeRef, id, at, position]);
@@ -158,4 +150,127 @@ function deadlineUnder(
   const known = rulebooks.byRef(rulebook) ? rulebook : undefined;
   const deadline = rulebooks.deadline(clock, new Date(startedAt), known, basis);
   return { dueAt: deadline.dueAt.toISOString(), rulebook: deadline.rulebook };
+}
+
+interface ReleasedDataset {
+  updateFrequency: UpdateFrequency;
+  nextReleaseDueAt: string | null;
+  position: number;
+  latest?: { version: number; releasedAt: string };
+}
+
+/**
+ * The releases of one batch: the datasets they touch are read once, each release is folded into its
+ * dataset in order (skipped when the row is already past it, so a batch applied twice changes
+ * nothing), and `flush` writes the releases and each dataset's latest state in two statements.
+ */
+class ReleaseBatch {
+  private readonly releases: Record<string, unknown>[] = [];
+  private readonly changed = new Set<string>();
+
+  private constructor(
+    private readonly tx: SqlQueryable,
+    private readonly schema: string,
+    private readonly rulebooks: Rulebooks,
+    private readonly datasets: Map<string, ReleasedDataset>,
+  ) {}
+
+  static async load(
+    tx: SqlQueryable,
+    events: readonly ProjectedEvent[],
+    schema: string,
+    rulebooks: Rulebooks,
+  ): Promise<ReleaseBatch> {
+    const ids = [
+      ...new Set(
+        events
+          .filter(
+            (event) => event.entry.type === 'DatasetReleased' || event.entry.type === 'DatasetRegistered',
+          )
+          .map((event) => aggregateIdOf(event.entry.streamId)),
+      ),
+    ];
+    const rows =
+      ids.length === 0
+        ? []
+        : await tx.query<{
+            dataset_id: string;
+            update_frequency: UpdateFrequency;
+            next_release_due_at: string | null;
+            position: string;
+          }>(inSchema(SELECT_DATASETS, schema), [ids]);
+    const datasets = new Map(
+      rows.map((row) => [
+        row.dataset_id,
+        {
+          updateFrequency: row.update_frequency,
+          nextReleaseDueAt: row.next_release_due_at,
+          position: Number(row.position),
+        },
+      ]),
+    );
+    return new ReleaseBatch(tx, schema, rulebooks, datasets);
+  }
+
+  /** A registration earlier in the batch: its releases now have a dataset to be due against. */
+  registered(event: ProjectedEvent): void {
+    const id = aggregateIdOf(event.entry.streamId);
+    if (this.datasets.has(id)) return;
+    this.datasets.set(id, {
+      updateFrequency: event.data.updateFrequency as UpdateFrequency,
+      nextReleaseDueAt: null,
+      position: event.globalPosition,
+    });
+  }
+
+  add(event: ProjectedEvent): void {
+    const id = aggregateIdOf(event.entry.streamId);
+    const dataset = this.datasets.get(id);
+    if (dataset && dataset.position >= event.globalPosition) return;
+    const version = event.data.version as number;
+    const releasedAt = event.entry.recordedAt;
+    this.releases.push({
+      dataset_id: id,
+      version,
+      released_at: releasedAt,
+      due_at: dataset?.nextReleaseDueAt ?? null,
+      position: event.globalPosition,
+    });
+    if (!dataset) return;
+    dataset.nextReleaseDueAt =
+      dataset.updateFrequency === 'irregular'
+        ? null
+        : deadlineUnder(
+            this.rulebooks,
+            'dataset_update',
+            releasedAt,
+            event.entry.metadata.legalBasis.rulebook,
+            {
+              updateFrequency: dataset.updateFrequency,
+            },
+          ).dueAt;
+    dataset.position = event.globalPosition;
+    dataset.latest = { version, releasedAt };
+    this.changed.add(id);
+  }
+
+  async flush(): Promise<void> {
+    if (this.releases.length > 0) {
+      await this.tx.query(inSchema(INSERT_RELEASES, this.schema), [JSON.stringify(this.releases)]);
+    }
+    const latest = [...this.changed].map((id) => {
+      const dataset = this.datasets.get(id) as ReleasedDataset & {
+        latest: { version: number; releasedAt: string };
+      };
+      return {
+        dataset_id: id,
+        version: dataset.latest.version,
+        released_at: dataset.latest.releasedAt,
+        next_release_due_at: dataset.nextReleaseDueAt,
+        position: dataset.position,
+      };
+    });
+    if (latest.length > 0)
+      await this.tx.query(inSchema(RECORD_RELEASES, this.schema), [JSON.stringify(latest)]);
+  }
 }

@@ -84,23 +84,32 @@ export const FILL_IN_ORGANIZATION = `
 UPDATE $schema.case_queue_items SET organization_id = $2
  WHERE dataset_id = $1 AND organization_id IS NULL`;
 
-export const SELECT_DATASET = `
-SELECT update_frequency,
+/** The datasets a batch releases or registers ($1: their ids), with what the release clock needs. */
+export const SELECT_DATASETS = `
+SELECT dataset_id, update_frequency,
        to_char(next_release_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS next_release_due_at,
        position::text AS position
-  FROM $schema.case_queue_datasets WHERE dataset_id = $1`;
+  FROM $schema.case_queue_datasets WHERE dataset_id = ANY($1::text[])`;
 
-/** `due_at`: when this release was due after the one before (null for the first, or an irregular dataset). */
-export const INSERT_RELEASE = `
+/**
+ * A batch's releases in one statement ($1: a JSON array of rows named as the columns); `due_at`: when
+ * each was due after the one before (null for the first, or an irregular dataset).
+ */
+export const INSERT_RELEASES = `
 INSERT INTO $schema.case_queue_releases (dataset_id, version, released_at, due_at, position)
-VALUES ($1, $2, $3::timestamptz, $4::timestamptz, $5)
+SELECT dataset_id, version, released_at, due_at, position
+  FROM jsonb_to_recordset($1::jsonb)
+       AS release (dataset_id text, version integer, released_at timestamptz, due_at timestamptz, position bigint)
 ON CONFLICT (dataset_id, version) DO NOTHING`;
 
-export const RECORD_RELEASE = `
-UPDATE $schema.case_queue_datasets
-   SET last_release_version = $2, last_released_at = $3::timestamptz,
-       next_release_due_at = $4::timestamptz, position = $5
- WHERE dataset_id = $1 AND position < $5`;
+/** Each released dataset's latest release and next due time, once per batch ($1: a JSON array). */
+export const RECORD_RELEASES = `
+UPDATE $schema.case_queue_datasets AS dataset
+   SET last_release_version = latest.version, last_released_at = latest.released_at,
+       next_release_due_at = latest.next_release_due_at, position = latest.position
+  FROM jsonb_to_recordset($1::jsonb) AS latest (dataset_id text, version integer, released_at timestamptz,
+       next_release_due_at timestamptz, position bigint)
+ WHERE dataset.dataset_id = latest.dataset_id AND dataset.position < latest.position`;
 
 export const INSERT_CORRECTION = `
 INSERT INTO $schema.case_queue_items

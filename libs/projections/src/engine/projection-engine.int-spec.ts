@@ -112,6 +112,42 @@ describe(`the projection engine on ${testBackend()}`, () => {
     expect(versions).toEqual([{ version: 2 }]);
     expect(await count()).toBe(20);
   });
+
+  describe('a reactor', () => {
+    const reactor = (version = 1): Projection => ({ ...accesses(version), reactor: true });
+
+    it('refuses a rebuild, which would replay its side effects', async () => {
+      await journal.store.append('usage-ds-1', someNewEvents(5), { expectedVersion: 'any' });
+      const engine = new ProjectionEngine(journal.database, journal.store);
+      engine.register(reactor());
+      await engine.catchUp('accesses');
+
+      await expect(engine.rebuild('accesses')).rejects.toThrow(/accesses is a reactor/);
+      const [{ active_generation }] = await journal.database.query<{ active_generation: number }>(
+        "SELECT active_generation FROM ledger_views.projections WHERE name = 'accesses'",
+      );
+      expect(active_generation).toBe(1);
+    });
+
+    it('keeps its checkpoint when its version changes: only what is new reaches the new version', async () => {
+      await journal.store.append('usage-ds-1', someNewEvents(20), { expectedVersion: 'any' });
+      const before = new ProjectionEngine(journal.database, journal.store);
+      before.register(reactor(1));
+      await before.catchUp('accesses');
+      await journal.store.append('usage-ds-1', someNewEvents(3), { expectedVersion: 'any' });
+
+      const after = new ProjectionEngine(journal.database, journal.store);
+      after.register(reactor(2));
+      expect(await after.catchUp('accesses')).toBe(22);
+
+      // The table of its first generation stays (its DEFAULT says 1); no row was applied twice.
+      expect(await count()).toBe(23);
+      const [projection] = await journal.database.query<{ active_generation: number; version: number }>(
+        "SELECT active_generation, version FROM ledger_views.projections WHERE name = 'accesses'",
+      );
+      expect(projection).toEqual({ active_generation: 1, version: 2 });
+    });
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {

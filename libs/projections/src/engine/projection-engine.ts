@@ -36,6 +36,9 @@ export interface RebuildProgress {
 
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,40}$/;
 
+/** Journal positions one read of a projection covers at most. */
+const SCAN_WINDOW = 5_000;
+
 /**
  * Runs projections over the journal (architecture.md §4): each reads the journal in order and, in one
  * transaction, applies a batch and advances its checkpoint by compare-and-set. One runner per
@@ -123,6 +126,11 @@ export class ProjectionEngine {
    */
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<number> {
     const projection = this.projectionNamed(name);
+    if (projection.reactor) {
+      throw new Error(
+        `${name} is a reactor: a rebuild would replay its side effects (timers, deliveries), so it has none`,
+      );
+    }
     await this.ensureCreated(projection);
     return this.rebuildProjection(projection, onProgress);
   }
@@ -160,10 +168,19 @@ export class ProjectionEngine {
     return projection;
   }
 
-  /** First run: generation 1 with its views. A changed version: rebuild before serving from it. */
+  /**
+   * First run: generation 1 with its views. A changed version: rebuild before serving from it — except
+   * a reactor, which records its new version and goes on from its checkpoint.
+   */
   private async prepare(projection: Projection): Promise<void> {
     const version = await this.ensureCreated(projection);
-    if (version !== projection.version) await this.rebuildProjection(projection);
+    if (version === projection.version) return;
+    if (!projection.reactor) {
+      await this.rebuildProjection(projection);
+      return;
+    }
+    const { generation } = await this.activeGeneration(projection);
+    await this.db.query(ACTIVATE_GENERATION, [projection.name, generation, projection.version]);
   }
 
   /** Creates the first generation and its views if the projection has none; returns the version serving. */
@@ -243,14 +260,17 @@ export class ProjectionEngine {
     let position = Number(row.position);
     const head = await this.store.head();
     while (position < head && !this.stopped) {
+      // Each read looks at a bounded window of positions: with a type filter over a long journal the
+      // planner may otherwise collect every matching row before sorting (measured: 290 ms a page).
+      const windowEnd = Math.min(head, position + SCAN_WINDOW);
       const stored = await this.store.readAll({
         fromPosition: position + 1,
-        toPosition: head,
+        toPosition: windowEnd,
         limit: this.batchSize,
         types: [...projection.eventTypes],
       });
-      // A short page means every event up to the head was scanned: the checkpoint moves to the head.
-      const reached = stored.length === this.batchSize ? stored[stored.length - 1].globalPosition : head;
+      // A short page means the whole window was scanned: the checkpoint moves to its end.
+      const reached = stored.length === this.batchSize ? stored[stored.length - 1].globalPosition : windowEnd;
       const events = stored.map(projectedEventOf);
       const from = position;
       await this.db.transaction(async (tx) => {

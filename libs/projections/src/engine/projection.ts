@@ -25,6 +25,12 @@ export interface Projection {
   readonly name: string;
   /** Bump when the tables or what `apply` writes change: the engine rebuilds into a fresh generation. */
   readonly version: number;
+  /**
+   * A reactor decides side effects (timers, webhooks) rather than a view: it is never replayed — no
+   * rebuild, and a new version only records itself and goes on from the checkpoint — since replaying
+   * would decide history's side effects again. Its tables stay those of its first generation.
+   */
+  readonly reactor?: boolean;
   /** The event types it reads; the others never reach `apply` (the checkpoint still moves past them). */
   readonly eventTypes: readonly EventType[];
   /** The tables it owns, by name; each gets a stable view `ledger_views.<name>`. */
