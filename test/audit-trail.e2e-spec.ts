@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXPORT_PROGRESS_EVERY, exportJobId, ExportWorker } from '@ledger/projections';
+import { JOURNAL } from '@ledger/runtime';
+import type { Journal } from '@ledger/store';
 import { verifyExport } from '../apps/cli/src/verify/verify-export';
+import { ExportJobs } from '../apps/ledger/src/audit-trail/export-jobs.service';
 import { leafHashOf } from './support/leaf-hash';
 import { LedgerUnderTest } from './support/ledger-under-test';
 import { temporaryDirectory } from './support/test-backend';
@@ -192,6 +196,16 @@ describe('audit-trail exports', () => {
     });
   });
 
+  async function finished(id: string) {
+    let job = (await ledger.get(`/v1/exports/${id}`, { token: auditor.token })).body;
+    const deadline = Date.now() + 20_000;
+    while ((job.status === 'queued' || job.status === 'running') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await ledger.get(`/v1/exports/${id}`, { token: auditor.token })).body;
+    }
+    return job;
+  }
+
   it('runs a long export in the background, with progress, and serves the finished file', async () => {
     const started = await ledger.post(
       '/v1/exports',
@@ -200,14 +214,10 @@ describe('audit-trail exports', () => {
     );
     expect(started.status).toBe(202);
     expect(started.headers.get('location')).toBe(`/v1/exports/${started.body.id}`);
-    expect(started.body).toMatchObject({ status: 'running', format: 'ndjson', progress: { done: 0 } });
+    // Exports are jobs now: the answer is the queued row; the worker's `exports` handler writes the file.
+    expect(started.body).toMatchObject({ status: 'queued', format: 'ndjson', progress: { done: 0 } });
 
-    let job = started.body;
-    const deadline = Date.now() + 10_000;
-    while (job.status === 'running' && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      job = (await ledger.get(`/v1/exports/${started.body.id}`, { token: auditor.token })).body;
-    }
+    const job = await finished(started.body.id);
     expect(job).toMatchObject({ status: 'completed', file: `/v1/exports/${started.body.id}/file` });
     expect(job.progress.done).toBe(job.progress.total);
 
@@ -244,5 +254,101 @@ describe('audit-trail exports', () => {
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
     expect(answer.body.code).toBe(code);
     expect(await ledger.head()).toBe(before);
+  });
+
+  describe('long exports as jobs', () => {
+    let journal: Journal;
+
+    beforeAll(async () => {
+      journal = ledger.app.get<Journal>(JOURNAL, { strict: false });
+      // More positions than the progress step and two pages of the export, so progress moves mid-way.
+      for (let batch = 0; batch < 3; batch++) await publish(gatewayA, sourceA, 'ds-long', 800);
+    });
+
+    async function download(id: string, name: string) {
+      const answer = await ledger.get(`/v1/exports/${id}/file`, { token: auditor.token });
+      expect(answer.status).toBe(200);
+      const file = join(files.path, name);
+      writeFileSync(file, answer.text);
+      return { answer, file };
+    }
+
+    it('runs a long export through the job runner, records progress as it goes, and its file verifies', async () => {
+      const updates: unknown[][] = [];
+      const query = journal.database.query.bind(journal.database);
+      const spy = jest.spyOn(journal.database, 'query').mockImplementation(async (sql, params) => {
+        if (sql.includes('SET progress_done = $2')) updates.push(params ?? []);
+        return query(sql, params);
+      });
+      try {
+        const started = await ledger.post(
+          '/v1/exports',
+          { type: ['DataAccessed'] },
+          { token: auditor.token },
+        );
+        expect(started.status).toBe(202);
+        const total = started.body.progress.total;
+        expect(total).toBeGreaterThan(EXPORT_PROGRESS_EVERY);
+        const job = await finished(started.body.id);
+        expect(job).toMatchObject({ status: 'completed', progress: { done: total, total } });
+        const midway = updates.map((params) => Number(params[1]));
+        expect(midway.length).toBeGreaterThan(0);
+        expect(midway.every((done) => done > 0 && done < total)).toBe(true);
+
+        const [outbox] = await journal.database.query<{ queue: string; completed_at: Date | null }>(
+          'SELECT queue, completed_at FROM ledger_views.job_outbox WHERE job_id = $1',
+          [exportJobId(started.body.id)],
+        );
+        expect(outbox.queue).toBe('exports');
+        expect(outbox.completed_at).not.toBeNull();
+
+        const { answer, file } = await download(started.body.id, 'long-job.ndjson');
+        expect(answer.headers.get('content-type')).toContain('application/x-ndjson');
+        const lines = answer.text.trimEnd().split('\n');
+        expect(JSON.parse(lines[lines.length - 1])).toEqual({ count: total, matched: expect.any(Number) });
+        expect((await verifyExport({ exportPath: file, key: verifierKey })).kind).toBe('ok');
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('answers 409 before the file is done, and a run after a crash writes the file again from the start', async () => {
+      const started = await ledger.post(
+        '/v1/exports',
+        { streamId: 'usage-ds-long', format: 'csv' },
+        { token: auditor.token },
+      );
+      const id = started.body.id;
+      const first = await finished(id);
+      expect(first.status).toBe('completed');
+      const before = (await download(id, 'before-crash.csv')).answer.text;
+
+      // A worker that died mid-file: the row says running, half a temporary file, no file yet.
+      const path = join(ledger.app.get(ExportJobs).directory, `audit-trail-${id}.csv`);
+      rmSync(path);
+      writeFileSync(`${path}.part`, 'half a file that a rerun must not keep');
+      await journal.database.query(
+        "UPDATE ledger_views.exports SET status = 'running', progress_done = 7 WHERE id = $1",
+        [id],
+      );
+      const notReady = await ledger.get(`/v1/exports/${id}/file`, { token: auditor.token });
+      expect(notReady.status).toBe(409);
+      expect(notReady.body.code).toBe('ExportNotReady');
+      expect((await ledger.get(`/v1/exports/${id}`, { token: auditor.token })).body).toMatchObject({
+        status: 'running',
+        progress: { done: 7 },
+      });
+
+      await ledger.app.get(ExportWorker).handler({ exportId: id }, { id: exportJobId(id), attempt: 1 });
+      expect(existsSync(`${path}.part`)).toBe(false);
+      expect((await ledger.get(`/v1/exports/${id}`, { token: auditor.token })).body).toMatchObject({
+        status: 'completed',
+        progress: { done: first.progress.total, total: first.progress.total },
+      });
+      expect(readFileSync(path, 'utf8')).toBe(before);
+      // Done is done: the job handed over again changes nothing.
+      await ledger.app.get(ExportWorker).handler({ exportId: id }, { id: exportJobId(id), attempt: 2 });
+      expect(readFileSync(path, 'utf8')).toBe(before);
+    });
   });
 });

@@ -9,6 +9,7 @@ export * from './create-projection-engine';
 export * from './deadline-timers/deadline-timer';
 export { DEADLINE_TIMERS_REACTOR } from './deadline-timers/deadline-timers.reactor';
 export * from './webhooks/webhooks.module';
+export * from './exports';
 export * from './webhooks/webhook-subscriptions';
 export { WEBHOOKS_REACTOR } from './webhooks/webhooks.reactor';
 export {

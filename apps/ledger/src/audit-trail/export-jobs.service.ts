@@ -1,18 +1,24 @@
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createWriteStream } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { Inject, Injectable } from '@nestjs/common';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { STREAM_CATEGORIES, streamIdOf } from '@ledger/events';
-import { EVENT_STORE, LEDGER_CONFIG, LedgerConfig, LOGGER, Logger } from '@ledger/runtime';
-import type { EventStore } from '@ledger/store';
+import type { Readable } from 'node:stream';
+import {
+  enqueueExport,
+  exportFileName,
+  ExportRecord,
+  ExportRowStatus,
+  exportsDirectoryOf,
+  readExport,
+} from '@ledger/projections';
+import { JOURNAL, LEDGER_CONFIG, LedgerConfig, OutboxDispatcher } from '@ledger/runtime';
+import type { Journal } from '@ledger/store';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
+import { Problem } from '../http/problem';
 import type { AuditTrailQuery } from './audit-trail.query';
 import { AuditTrailService } from './audit-trail.service';
 
-export type ExportStatus = 'running' | 'completed' | 'failed';
+/** As the API shows it: the row's `done` is `completed` (the shape the API had before exports were jobs). */
+export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed';
 
 export interface ExportJobView {
   id: string;
@@ -26,30 +32,31 @@ export interface ExportJobView {
   error?: string;
 }
 
-const EXTENSIONS = { ndjson: 'ndjson', csv: 'csv' } as const;
+const SHOWN: Record<ExportRowStatus, ExportStatus> = {
+  queued: 'queued',
+  running: 'running',
+  done: 'completed',
+  failed: 'failed',
+};
 
 /**
- * Long exports (POST /v1/exports): the same export as GET /v1/audit-trail, written to a file in the
- * data directory in the background, with progress to poll and the file to download when done. A
- * file is written under a temporary name and renamed when complete, so a file that exists is whole;
- * an export cut short by a restart shows as failed (its AuditTrailExported record remains).
+ * Long exports (POST /v1/exports) as jobs: the request decides the export (range, checkpoint, recorded
+ * as AuditTrailExported) and writes a row in `ledger_views.exports` with its job-outbox row in one
+ * transaction; the worker's `exports` handler (libs/projections/src/exports) writes the file into
+ * `<LEDGER_DATA_DIR>/exports` and keeps the row's status and progress. Any API instance answers from
+ * the row; the file is served from this instance's exports directory, which a split deployment shares.
  */
 @Injectable()
-export class ExportJobs implements BeforeApplicationShutdown {
-  private readonly jobs = new Map<string, ExportJobView>();
-  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+export class ExportJobs {
   readonly directory: string;
 
   constructor(
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(JOURNAL) private readonly journal: Journal,
+    private readonly outbox: OutboxDispatcher,
     private readonly auditTrail: AuditTrailService,
   ) {
-    this.directory =
-      config.dataDir === 'memory://'
-        ? mkdtempSync(join(tmpdir(), 'open-data-ledger-exports-'))
-        : join(config.dataDir, 'exports');
+    this.directory = exportsDirectoryOf(config);
   }
 
   async submit(
@@ -58,79 +65,63 @@ export class ExportJobs implements BeforeApplicationShutdown {
     correlationId: string,
   ): Promise<ExportJobView> {
     const started = await this.auditTrail.start(query, by, correlationId);
-    const { exportId: id, range, checkpoint } = started.header;
-    const job: ExportJobView = {
+    const { exportId: id, range, checkpoint, filter, exportedAt, exportedBy, trustedSize } = started.header;
+    await enqueueExport(this.journal.database, id, exportedBy, {
+      filter,
+      format: started.format,
+      range,
+      checkpointSize: checkpoint.treeSize,
+      ...(trustedSize !== undefined && { trustedSize }),
+      exportedAt: exportedAt.toISOString(),
+    });
+    // With the worker in this process, hand the job over now rather than at the next poll.
+    this.outbox.wake();
+    return {
       id,
-      status: 'running',
+      status: 'queued',
       format: started.format,
       progress: { done: 0, total: range.to - range.from },
       range,
       checkpointSize: checkpoint.treeSize,
     };
-    this.jobs.set(id, job);
-    mkdirSync(this.directory, { recursive: true });
-    const final = this.pathOf(id, started.format);
-    const partial = `${final}.part`;
-    const abort = new AbortController();
-    const done = pipeline(
-      Readable.from(
-        started.chunks((progress) => (job.progress = progress)),
-        { highWaterMark: 2 },
-      ),
-      createWriteStream(partial, { mode: 0o600 }),
-      { signal: abort.signal },
-    )
-      .then(() => {
-        renameSync(partial, final);
-        job.status = 'completed';
-        job.file = `/v1/exports/${id}/file`;
-      })
-      .catch((error: Error) => {
-        rmSync(partial, { force: true });
-        job.status = 'failed';
-        job.error = abort.signal.aborted
-          ? 'the ledger was shut down during the export; start it again'
-          : error.message;
-        this.logger.error({ err: error, exportId: id }, `export ${id} failed: ${error.message}`);
-      })
-      .finally(() => this.running.delete(id));
-    this.running.set(id, { abort, done });
-    return { ...job };
   }
 
-  /** The job's state; after a restart, rebuilt from the file (completed) or the journal's record (failed). */
+  /** The export's row, from any instance; a file without a row (written before exports were jobs) is completed. */
   async status(id: string): Promise<ExportJobView | undefined> {
-    const known = this.jobs.get(id);
-    if (known) return { ...known };
+    const record = await readExport(this.journal.database, id);
+    if (record) return viewOf(record);
     for (const format of ['ndjson', 'csv'] as const) {
-      if (existsSync(this.pathOf(id, format))) {
+      if (existsSync(join(this.directory, exportFileName(id, format)))) {
         return { id, status: 'completed', format, file: `/v1/exports/${id}/file` };
       }
     }
-    const record = await this.store.readStream(streamIdOf(STREAM_CATEGORIES.audit, id), { limit: 1 });
-    if (record.version === null) return undefined;
-    const format = (JSON.parse(record.entries[0].canonical) as { data: { format: 'ndjson' | 'csv' } }).data
-      .format;
-    return {
-      id,
-      status: 'failed',
-      format,
-      error: 'the export was interrupted (the ledger restarted); start it again',
-    };
+    return undefined;
   }
 
   /** A completed export's file, as a stream with its size. */
   file(id: string, format: 'ndjson' | 'csv'): { stream: Readable; size: number } {
-    const path = this.pathOf(id, format);
+    const path = join(this.directory, exportFileName(id, format));
+    if (!existsSync(path)) {
+      throw new Problem(
+        503,
+        'ExportFileUnavailable',
+        `export ${id} is completed but its file is not in this instance's exports directory; instances must share <LEDGER_DATA_DIR>/exports`,
+      );
+    }
     return { stream: createReadStream(path), size: statSync(path).size };
   }
+}
 
-  async beforeApplicationShutdown(): Promise<void> {
-    for (const job of this.running.values()) job.abort.abort();
-    await Promise.all([...this.running.values()].map((job) => job.done));
-  }
-
-  private pathOf(id: string, format: 'ndjson' | 'csv'): string {
-    return join(this.directory, `audit-trail-${id}.${EXTENSIONS[format]}`);
-  }
+function viewOf(record: ExportRecord): ExportJobView {
+  const status = SHOWN[record.status];
+  return {
+    id: record.id,
+    status,
+    format: record.request.format,
+    progress: record.progress,
+    range: record.request.range,
+    checkpointSize: record.request.checkpointSize,
+    ...(status === 'completed' && { file: `/v1/exports/${record.id}/file` }),
+    ...(record.error !== null && { error: record.error }),
+  };
 }
