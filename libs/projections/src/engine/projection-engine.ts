@@ -78,7 +78,11 @@ export class ProjectionEngine {
     return [...this.projections.values()];
   }
 
-  /** Starts a runner per projection; each prepares its projection (first generation, or a rebuild when its version changed) once it holds the lock. */
+  /**
+   * Starts a runner per projection; each prepares its projection (first generation, or a rebuild when
+   * its version changed) once it holds the lock. Resolves once every projection's tables exist (or
+   * another instance holds it), not when they have caught up: readers wait with `minPosition`.
+   */
   async start(): Promise<void> {
     this.unlisten = await this.db.listen(APPENDED_CHANNEL, () => this.wake());
     const firstPasses = [...this.projections.values()].map(
@@ -232,8 +236,14 @@ export class ProjectionEngine {
           lock = await this.db.tryExclusive(lockKeyOf(projection.name), () => (lost = true));
         }
         if (lock) {
-          if (!prepared) await this.prepare(projection);
-          prepared = true;
+          if (!prepared) {
+            // Start-up waits only until the tables exist: catching up on a long journal, or
+            // rebuilding for a new version while the old generation serves, happens behind it.
+            await this.ensureCreated(projection);
+            firstPassDone();
+            await this.prepare(projection);
+            prepared = true;
+          }
           const { generation } = await this.activeGeneration(projection);
           const reached = await this.applyUntilHead(projection, generation, (at) =>
             this.positions.set(projection.name, at),
