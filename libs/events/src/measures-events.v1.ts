@@ -126,8 +126,8 @@ export interface CorrectionRequestedV1 {
   reporter?: SealedPersonalDataV1;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the fact itself is the whole event
-export interface CorrectionVerificationStartedV1 {}
+/** The fact itself is the whole event: no data. */
+export type CorrectionVerificationStartedV1 = Record<string, never>;
 
 /** `releaseVersion` (when corrected) names the release that carries the correction. */
 export interface CorrectionResolvedV1 {
@@ -145,8 +145,8 @@ export interface ObjectionFiledV1 {
   objector: SealedPersonalDataV1;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the fact itself is the whole event
-export interface ObjectionVerificationStartedV1 {}
+/** The fact itself is the whole event: no data. */
+export type ObjectionVerificationStartedV1 = Record<string, never>;
 
 /** `releaseVersion` names the release that reopened the dataset after processing. */
 export interface ObjectionResolvedV1 {
