@@ -1,4 +1,4 @@
-import { Global, Inject, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { JOURNAL, LedgerMetrics, LOGGER, Logger, Rulebooks } from '@ledger/runtime';
 import type { Journal } from '@ledger/store';
 import { ProjectionEngine } from './engine/projection-engine';
@@ -28,6 +28,4 @@ import { createProjectionEngine } from './create-projection-engine';
   ],
   exports: [ProjectionEngine],
 })
-export class ProjectionsModule {
-  constructor(@Inject(ProjectionEngine) readonly engine: ProjectionEngine) {}
-}
+export class ProjectionsModule {}

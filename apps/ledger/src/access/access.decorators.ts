@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { Actor, Role } from '@ledger/events';
+import { Actor, ANONYMOUS_ACTOR, Role } from '@ledger/events';
 import type { AuthenticatedPrincipal } from './principal-directory';
 
 export const PUBLIC_ROUTE = 'ledger:public-route';
@@ -27,4 +27,9 @@ export function actorOf(principal: AuthenticatedPrincipal): Actor {
     role: principal.role,
     ...(principal.organizationId !== undefined && { organizationId: principal.organizationId }),
   };
+}
+
+/** The actor of a route that answers without a key: the principal when one was sent, else the public. */
+export function actorOrAnonymous(principal: AuthenticatedPrincipal | undefined): Actor {
+  return principal ? actorOf(principal) : ANONYMOUS_ACTOR;
 }

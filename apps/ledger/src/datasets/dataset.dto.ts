@@ -17,7 +17,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
-  AGGREGATE_ID_PATTERN,
   Classification,
   CLASSIFICATIONS,
   SUSPENSION_CAUSES,
@@ -25,15 +24,13 @@ import {
   UPDATE_FREQUENCIES,
   UpdateFrequency,
 } from '@ledger/events';
+import { IsAggregateId } from '../http/aggregate-id';
 import { CommandResponseDto } from '../http/command-response';
-
-const ID_MESSAGE = 'may hold letters, digits and . _ ~ : - (up to 128 characters)';
 
 export class RegisterDatasetDto {
   @ApiPropertyOptional({ description: 'Chosen by the caller, or a UUID when absent.', example: 'bus-stops' })
   @IsOptional()
-  @IsString()
-  @Matches(AGGREGATE_ID_PATTERN, { message: `id ${ID_MESSAGE}` })
+  @IsAggregateId()
   id?: string;
 
   @ApiProperty({ example: 'Bus stops of Shanghai (公交站点)' })
@@ -46,8 +43,7 @@ export class RegisterDatasetDto {
     description: 'The data-opening body; a body officer registers only for its own.',
     example: 'transport-commission',
   })
-  @IsString()
-  @Matches(AGGREGATE_ID_PATTERN, { message: `organizationId ${ID_MESSAGE}` })
+  @IsAggregateId()
   organizationId!: string;
 
   @ApiProperty({ enum: CLASSIFICATIONS, description: '无条件开放 / 有条件开放 / 非开放' })

@@ -10,11 +10,11 @@ import {
 } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ANONYMOUS_ACTOR } from '@ledger/events';
 import type { CommandResult } from '@ledger/runtime';
-import { actorOf, CurrentPrincipal, Public, Roles } from '../access/access.decorators';
+import { actorOrAnonymous, CurrentPrincipal, Public, Roles } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
-import { AggregateIdPipe, definedOnly, EmptyBodyPipe } from '../http/aggregate-id.pipe';
+import { AggregateIdPipe } from '../http/aggregate-id';
+import { definedOnly, EmptyBodyPipe } from '../http/command-body';
 import { commandResponse, CommandResponseDto, parseIfMatch } from '../http/command-response';
 import { CorrectionAction, correctionStreamId, RunCorrectionCommand } from './filing-commands.handler';
 import { FileCorrectionDto, FilingResponseDto, ResolveCorrectionDto } from './filing.dto';
@@ -103,7 +103,7 @@ export class CorrectionsController {
     reply: FastifyReply,
     ifMatch?: string,
   ): Promise<CommandResponseDto> {
-    const actor = principal ? actorOf(principal) : ANONYMOUS_ACTOR;
+    const actor = actorOrAnonymous(principal);
     const result = await this.commandBus.execute<RunCorrectionCommand, CommandResult>(
       new RunCorrectionCommand(id, action, actor, request.id, parseIfMatch(ifMatch)),
     );

@@ -19,7 +19,8 @@ import type {
 } from '@ledger/events';
 import { STREAM_CATEGORIES, streamIdOf } from '@ledger/events';
 import { CommandLoop, CommandResult, PersonalDataVault } from '@ledger/runtime';
-import { definedOnly } from '../http/aggregate-id.pipe';
+import { datasetStreamId } from '../datasets/dataset-commands.handler';
+import { definedOnly } from '../http/command-body';
 import { Problem } from '../http/problem';
 import type { ReleaseDatasetDto } from '../datasets/dataset.dto';
 
@@ -74,7 +75,6 @@ export class RunObjectionCommand {
 
 export const correctionStreamId = (id: string) => streamIdOf(STREAM_CATEGORIES.correction, id);
 export const objectionStreamId = (id: string) => streamIdOf(STREAM_CATEGORIES.objection, id);
-const datasetStreamId = (id: string) => streamIdOf(STREAM_CATEGORIES.dataset, id);
 
 /**
  * Corrections: the correction's stream is decided on together with its dataset's state (whose body

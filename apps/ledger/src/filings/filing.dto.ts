@@ -11,7 +11,6 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -19,7 +18,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
-  AGGREGATE_ID_PATTERN,
   CORRECTION_OUTCOMES,
   CorrectionOutcome,
   OBJECTION_GROUNDS,
@@ -28,9 +26,8 @@ import {
   ObjectionOutcome,
 } from '@ledger/events';
 import { ReleaseDatasetDto } from '../datasets/dataset.dto';
+import { IsAggregateId } from '../http/aggregate-id';
 import { CommandResponseDto } from '../http/command-response';
-
-const ID_MESSAGE = 'may hold letters, digits and . _ ~ : - (up to 128 characters)';
 
 /** A person's details: personal data, sealed under that person's key before anything is recorded. */
 export class ContactDetailsDto {
@@ -56,13 +53,11 @@ class FilingDto {
       'Chosen by the caller, or a UUID when absent. Filing again with the same id and content records nothing new (a retry).',
   })
   @IsOptional()
-  @IsString()
-  @Matches(AGGREGATE_ID_PATTERN, { message: `id ${ID_MESSAGE}` })
+  @IsAggregateId()
   id?: string;
 
   @ApiProperty({ example: 'bus-stops' })
-  @IsString()
-  @Matches(AGGREGATE_ID_PATTERN, { message: `datasetId ${ID_MESSAGE}` })
+  @IsAggregateId()
   datasetId!: string;
 
   @ApiProperty()

@@ -22,8 +22,9 @@ import {
   ObjectionState,
 } from '@ledger/domain';
 import type { DatasetReleasedV1, EventType, JsonObject, ObjectionResolvedV1 } from '@ledger/events';
-import { aggregateIdOf, STREAM_CATEGORIES, streamIdOf } from '@ledger/events';
+import { aggregateIdOf } from '@ledger/events';
 import { ExpectedVersion, satisfiesExpectedVersion, WrongExpectedVersionError } from '@ledger/store';
+import { datasetStreamId } from '../datasets/dataset-commands.handler';
 import { Problem } from '../http/problem';
 
 /*
@@ -460,10 +461,6 @@ function withoutObjection(release: DatasetReleasedV1): Omit<DatasetReleasedV1, '
   const { objectionId, ...rest } = release;
   void objectionId;
   return rest;
-}
-
-function datasetStreamId(datasetId: string): string {
-  return streamIdOf(STREAM_CATEGORIES.dataset, datasetId);
 }
 
 function prefix(path: string): string {

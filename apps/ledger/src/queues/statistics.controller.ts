@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../access/access.decorators';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
-import { AggregateIdPipe } from '../http/aggregate-id.pipe';
+import { AggregateIdPipe } from '../http/aggregate-id';
 import { Problem } from '../http/problem';
 import { ViewReadiness } from '../views/view-readiness';
 import { CASE_QUEUES_VIEW, CaseQueueReader } from './case-queue.reader';

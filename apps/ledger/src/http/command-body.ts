@@ -1,19 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { AGGREGATE_ID_PATTERN } from '@ledger/events';
 import { Problem } from './problem';
-
-/** An aggregate id in a path (`/v1/datasets/{id}`): refused with 400 before anything is read. */
-@Injectable()
-export class AggregateIdPipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (!AGGREGATE_ID_PATTERN.test(value)) {
-      throw Problem.badRequest('InvalidId', 'ids hold letters, digits and . _ ~ : - (up to 128 characters)', [
-        { field: '/id', message: 'is not a valid id' },
-      ]);
-    }
-    return value;
-  }
-}
 
 /** Drops members whose value is undefined, so optional members are absent (never undefined) in recorded data. */
 export function definedOnly<T extends object>(value: T): T {
