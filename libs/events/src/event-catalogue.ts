@@ -1,3 +1,4 @@
+import { DETECTION_REASONS, VIOLATION_SANCTIONS, VIOLATION_SOURCES } from './access-events.v1';
 import { ROLES } from './entry';
 import {
   CLASSIFICATIONS,
@@ -78,6 +79,19 @@ const sealed: JsonSchema = object(['sealed', 'subject', 'iv', 'ciphertext', 'mac
   mac: base64(44),
 });
 const reason = text(2000);
+/** RFC 3339 with a zone; the handlers normalise to UTC milliseconds before recording. */
+const time: JsonSchema = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
+};
+const period: JsonSchema = object(['from', 'until'], { from: time, until: time });
+/** An ISO 8601 period of whole days, weeks, months or years (`P30D`, `P1M`, `P1Y6M`): a reporting interval. */
+const calendarDuration: JsonSchema = {
+  type: 'string',
+  maxLength: 40,
+  pattern: '^P(?=\\d)(\\d{1,4}Y)?(\\d{1,4}M)?(\\d{1,4}W)?(\\d{1,4}D)?$',
+};
+const fieldNames: JsonSchema = { ...names(1000), minItems: 1 };
 const datasetEvent = {
   schemaVersion: 1,
   streamCategory: 'dataset',
@@ -95,6 +109,27 @@ const objectionEvent = {
   streamCategory: 'objection',
   administrative: false,
   publishable: true,
+} as const;
+
+// Conditional access is decided by commands only: applications carry personal data, and grants and
+// violation cases are the ledger's own record of who may use what. Only usage (DataAccessed) is published.
+const applicationEvent = {
+  schemaVersion: 1,
+  streamCategory: 'application',
+  administrative: false,
+  publishable: false,
+} as const;
+const grantEvent = {
+  schemaVersion: 1,
+  streamCategory: 'grant',
+  administrative: false,
+  publishable: false,
+} as const;
+const violationEvent = {
+  schemaVersion: 1,
+  streamCategory: 'violation',
+  administrative: false,
+  publishable: false,
 } as const;
 
 /** Every event type the ledger records, with where it lives and who may write it. */
@@ -305,13 +340,156 @@ export const EVENT_CATALOGUE = {
     dataSchema: object(['caseStream', 'deadline', 'dueAt', 'lateBy'], {
       caseStream: { type: 'string', pattern: STREAM_ID_PATTERN.source },
       deadline: oneOf(MISSED_DEADLINES),
-      dueAt: {
-        type: 'string',
-        pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
-      },
+      dueAt: time,
       lateBy: { type: 'string', maxLength: 40, pattern: '^PT(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,3})?S)?$' },
       releaseVersion,
     }),
+  },
+  ApplicationSubmitted: {
+    ...applicationEvent,
+    personalData: ['applicant'],
+    dataSchema: object(
+      [
+        'datasetId',
+        'applicantPrincipal',
+        'purpose',
+        'scenario',
+        'securityMeasures',
+        'requestedFields',
+        'requestedPeriod',
+      ],
+      {
+        datasetId: aggregateId,
+        applicantPrincipal: aggregateId,
+        applicant: sealed,
+        purpose: text(10_000),
+        scenario: text(10_000),
+        securityMeasures: text(10_000),
+        requestedFields: fieldNames,
+        requestedPeriod: period,
+      },
+    ),
+  },
+  ApplicationSupplementRequested: {
+    ...applicationEvent,
+    dataSchema: object(['questions'], { questions: text(10_000) }),
+  },
+  ApplicationSupplemented: {
+    ...applicationEvent,
+    dataSchema: object(['answers'], { answers: text(10_000) }),
+  },
+  ApplicationApproved: {
+    ...applicationEvent,
+    dataSchema: object(['agreement'], {
+      agreement: object(['scope', 'fields', 'validFrom', 'validUntil', 'obligations', 'reportingInterval'], {
+        scope: text(4000),
+        fields: fieldNames,
+        validFrom: time,
+        validUntil: time,
+        obligations: text(10_000),
+        reportingInterval: calendarDuration,
+      }),
+    }),
+  },
+  ApplicationRejected: {
+    ...applicationEvent,
+    dataSchema: object(['reasonCodes', 'explanation'], {
+      reasonCodes: { ...names(50), minItems: 1 },
+      explanation: text(10_000),
+    }),
+  },
+  ApplicationWithdrawn: { ...applicationEvent, dataSchema: object([], {}) },
+  AgreementSigned: {
+    ...applicationEvent,
+    dataSchema: object(['signedBy', 'grantId'], { signedBy: aggregateId, grantId: aggregateId }),
+  },
+  AccessGranted: {
+    ...grantEvent,
+    dataSchema: object(
+      [
+        'applicationId',
+        'datasetId',
+        'grantee',
+        'scope',
+        'fields',
+        'validFrom',
+        'validUntil',
+        'obligations',
+        'reportingInterval',
+      ],
+      {
+        applicationId: aggregateId,
+        datasetId: aggregateId,
+        grantee: aggregateId,
+        scope: text(4000),
+        fields: fieldNames,
+        validFrom: time,
+        validUntil: time,
+        obligations: text(10_000),
+        reportingInterval: calendarDuration,
+      },
+    ),
+  },
+  UsageReported: {
+    ...grantEvent,
+    dataSchema: object(['period', 'summary'], {
+      period,
+      summary: text(10_000),
+      outputs: { type: 'array', maxItems: 100, items: text(2000) },
+    }),
+  },
+  GrantSuspended: { ...grantEvent, dataSchema: object(['reason'], { reason }) },
+  GrantReinstated: { ...grantEvent, dataSchema: object(['reason'], { reason }) },
+  AccessRevoked: {
+    ...grantEvent,
+    dataSchema: object(['reason', 'publicize'], {
+      reason,
+      violationCaseId: aggregateId,
+      publicize: { type: 'boolean' },
+    }),
+  },
+  GrantExpired: {
+    ...grantEvent,
+    administrative: true,
+    dataSchema: object(['validUntil'], { validUntil: time }),
+  },
+  SuspectedViolationDetected: {
+    schemaVersion: 1,
+    streamCategory: 'detection',
+    administrative: true,
+    publishable: false,
+    dataSchema: object(['accessEventId', 'datasetId', 'principal', 'reason'], {
+      accessEventId: text(200),
+      datasetId: aggregateId,
+      principal: aggregateId,
+      grantId: aggregateId,
+      reason: oneOf(DETECTION_REASONS),
+      fields: names(1000),
+    }),
+  },
+  ViolationReported: {
+    ...violationEvent,
+    dataSchema: object(['description', 'source'], {
+      grantId: aggregateId,
+      principal: aggregateId,
+      datasetId: aggregateId,
+      description: text(10_000),
+      source: oneOf(VIOLATION_SOURCES),
+      accessEventId: text(200),
+    }),
+  },
+  ViolationInvestigationOpened: { ...violationEvent, dataSchema: object([], {}) },
+  ViolationConfirmed: {
+    ...violationEvent,
+    dataSchema: object(['sanction', 'findings', 'publicize'], {
+      sanction: oneOf(VIOLATION_SANCTIONS),
+      findings: text(10_000),
+      publicize: { type: 'boolean' },
+    }),
+  },
+  ViolationDismissed: {
+    ...violationEvent,
+    dataSchema: object(['explanation'], { explanation: text(10_000) }),
   },
   DataAccessed: {
     schemaVersion: 1,

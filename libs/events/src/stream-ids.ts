@@ -16,6 +16,10 @@ export const STREAM_CATEGORIES = {
   rulebook: 'rulebook',
   erasure: 'erasure',
   deadline: 'deadline',
+  application: 'application',
+  grant: 'grant',
+  detection: 'detection',
+  violation: 'violation',
 } as const;
 
 export function streamIdOf(category: string, aggregateId: string): string {
