@@ -1,4 +1,4 @@
-import type { JobHandler, JobOptions, JobRunner, QueueCounts } from './job-runner';
+import type { JobHandler, JobOptions, JobRunner, NewJob, QueueCounts } from './job-runner';
 
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BACKOFF_MS = 1_000;
@@ -40,6 +40,7 @@ export class InProcessJobRunner implements JobRunner {
   private readonly running = new Set<Promise<void>>();
   private started = false;
   private closed = false;
+  private askedAboutLoss = false;
 
   constructor(private readonly options: InProcessJobRunnerOptions = {}) {}
 
@@ -63,6 +64,17 @@ export class InProcessJobRunner implements JobRunner {
     };
     this.jobs.set(key, job);
     this.schedule(job, Math.max(0, options.delayMs ?? 0));
+  }
+
+  async addMany<TPayload>(queue: string, jobs: readonly NewJob<TPayload>[]): Promise<void> {
+    for (const job of jobs) await this.add(queue, job.jobId, job.payload, job.options);
+  }
+
+  /** True the first time: what an earlier process held died with it. */
+  async jobsMayBeLost(): Promise<boolean> {
+    const first = !this.askedAboutLoss;
+    this.askedAboutLoss = true;
+    return first;
   }
 
   handle<TPayload>(

@@ -15,8 +15,8 @@ SELECT job_id, queue, payload, run_at
  ORDER BY run_at, job_id
  LIMIT $3`;
 
-export const MARK_OUTBOX_JOB_DISPATCHED = `
-UPDATE ledger_views.job_outbox SET dispatched_at = $2::timestamptz WHERE job_id = $1`;
+export const MARK_OUTBOX_JOBS_DISPATCHED = `
+UPDATE ledger_views.job_outbox SET dispatched_at = $2::timestamptz WHERE job_id = ANY($1::text[])`;
 
 export const MARK_OUTBOX_JOB_STARTED = `
 UPDATE ledger_views.job_outbox SET attempts = attempts + 1 WHERE job_id = $1`;

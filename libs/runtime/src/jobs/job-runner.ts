@@ -27,6 +27,13 @@ export interface JobContext {
 
 export type JobHandler<TPayload> = (payload: TPayload, job: JobContext) => Promise<void>;
 
+/** One job of an `addMany`. */
+export interface NewJob<TPayload> {
+  jobId: string;
+  payload: TPayload;
+  options?: JobOptions;
+}
+
 export interface QueueCounts {
   waiting: number;
   delayed: number;
@@ -39,6 +46,16 @@ export interface JobRunner {
   readonly kind: 'bullmq' | 'in-process';
   /** Adds a job; while a job with this id exists (waiting, delayed or active), another add is ignored. */
   add<TPayload>(queue: string, jobId: string, payload: TPayload, options?: JobOptions): Promise<void>;
+  /** Adds jobs of one queue, each as `add` would, in one round trip; on failure none may be counted on. */
+  addMany<TPayload>(queue: string, jobs: readonly NewJob<TPayload>[]): Promise<void>;
+  /**
+   * Whether jobs added earlier may since have been lost, so that the job outbox must hand over again
+   * everything not completed: in-process, on the first call in a process (a new process holds no
+   * timers); BullMQ, when Redis no longer holds the marker the runners of this prefix keep there — it
+   * restarted empty, was flushed, or failed over to a replica without them. Throws when it cannot
+   * tell (Redis away).
+   */
+  jobsMayBeLost(): Promise<boolean>;
   /** Registers the handler of a queue (before `start`). */
   handle<TPayload>(queue: string, handler: JobHandler<TPayload>, options?: { concurrency?: number }): void;
   start(): Promise<void>;

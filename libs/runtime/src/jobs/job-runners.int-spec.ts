@@ -54,6 +54,32 @@ describe.each(runners)('the %s job runner', (kind, create) => {
     });
   });
 
+  it('adds several jobs of a queue at once, each as add would, ignoring an id it already has', async () => {
+    const runs: string[] = [];
+    runner.handle<{ n: number }>('work', async (payload, job) => {
+      runs.push(`${job.id}:${payload.n}`);
+    });
+    await runner.add('work', 'job-a', { n: 1 }, { delayMs: 300 });
+    await runner.addMany('work', [
+      { jobId: 'job-a', payload: { n: 2 } },
+      { jobId: 'job-b', payload: { n: 3 } },
+      { jobId: 'job-c', payload: { n: 4 }, options: { delayMs: 200 } },
+    ]);
+    await runner.start();
+
+    await waitFor(() => runs.length === 3);
+    await sleep(300);
+    expect(runs.sort()).toEqual(['job-a:1', 'job-b:3', 'job-c:4']);
+  });
+
+  it('says jobs may be lost the first time it is asked, if it holds nothing yet, and not again after', async () => {
+    expect(await runner.jobsMayBeLost()).toBe(true);
+    await runner.add('work', 'held', {});
+
+    expect(await runner.jobsMayBeLost()).toBe(false);
+    expect(await runner.jobsMayBeLost()).toBe(false);
+  });
+
   it('runs a delayed job no earlier than its delay', async () => {
     const ranAt: number[] = [];
     runner.handle('work', async () => {
@@ -118,6 +144,28 @@ describe.each(runners)('the %s job runner', (kind, create) => {
     expect(finished).toBe(true);
     await expect(runner.add('work', 'after', {})).rejects.toThrow(/closed/);
   });
+
+  if (kind === 'bullmq') {
+    it('says jobs may be lost once Redis no longer holds its marker (a restart, a flush), and only then', async () => {
+      const bullmq = runner as BullMqJobRunner;
+      const sibling = new BullMqJobRunner({ url: process.env.REDIS_URL as string, prefix: bullmq.prefix });
+      try {
+        expect(await bullmq.jobsMayBeLost()).toBe(true);
+        // Another process of the same ledger finds the marker there: Redis kept its jobs.
+        expect(await sibling.jobsMayBeLost()).toBe(false);
+
+        await removeKeysOf(bullmq);
+
+        // Whoever looks first sets a new marker; the other sees it changed.
+        expect(await sibling.jobsMayBeLost()).toBe(true);
+        expect(await bullmq.jobsMayBeLost()).toBe(true);
+        expect(await bullmq.jobsMayBeLost()).toBe(false);
+        expect(await sibling.jobsMayBeLost()).toBe(false);
+      } finally {
+        await sibling.close();
+      }
+    });
+  }
 
   if (kind === 'in-process') {
     it('runs nothing before start, and what was added before start after it', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { ScratchRedis } from '../../../../test/support/scratch-redis';
 import { openTestJournal, testBackend } from '../../../../test/support/test-backend';
 import { BullMqJobRunner } from './bullmq-job-runner';
 import { InProcessJobRunner } from './in-process-job-runner';
@@ -20,11 +21,23 @@ const MINUTE = 60_000;
 class RecordingRunner extends InProcessJobRunner {
   readonly added: { jobId: string; delayMs?: number }[] = [];
   refuse = false;
+  private lost = false;
 
   override async add<T>(queue: string, jobId: string, payload: T, options?: JobOptions): Promise<void> {
     if (this.refuse) throw new Error('Redis is away');
     this.added.push({ jobId, delayMs: options?.delayMs });
     return super.add(queue, jobId, payload, options);
+  }
+
+  /** The next `jobsMayBeLost` says yes, as BullMQ's does once Redis has come back empty. */
+  lose(): void {
+    this.lost = true;
+  }
+
+  override async jobsMayBeLost(): Promise<boolean> {
+    const lost = this.lost;
+    this.lost = false;
+    return (await super.jobsMayBeLost()) || lost;
   }
 }
 
@@ -93,16 +106,41 @@ describe(`the job outbox dispatcher on ${testBackend()}`, () => {
   it('hands over everything not completed on an in-process runner’s first pass: a restart lost its timers', async () => {
     const before = new RecordingRunner();
     await timer('held', T0);
-    await new OutboxDispatcher(journal.database, before, { now: clock }).dispatchDue();
+    await new OutboxDispatcher(journal.database, before, { now: clock }).poll();
     await before.close();
 
     const after = new RecordingRunner();
     now = T0 + MINUTE;
-    expect(
-      await new OutboxDispatcher(journal.database, after, { now: clock }).dispatchDue({ everything: true }),
-    ).toBe(1);
+    const dispatcher = new OutboxDispatcher(journal.database, after, { now: clock });
+    expect(await dispatcher.poll()).toBe(1);
+    expect(await dispatcher.poll()).toBe(0);
     expect(after.added.map((added) => added.jobId)).toEqual(['held']);
     await after.close();
+  });
+
+  it('hands over everything not completed once the runner says it lost jobs, until a pass has handed it all over', async () => {
+    const runner = new RecordingRunner();
+    const dispatcher = new OutboxDispatcher(journal.database, runner, {
+      now: clock,
+      onError: () => undefined,
+    });
+    await timer('queued', T0);
+    await timer('next-week', T0 + 7 * 24 * 60 * MINUTE);
+    expect(await dispatcher.poll()).toBe(1);
+    now = T0 + MINUTE;
+    expect(await dispatcher.poll()).toBe(0);
+
+    // Redis came back empty, and went away again before the pass could hand the job over.
+    runner.lose();
+    runner.refuse = true;
+    expect(await dispatcher.poll()).toBe(0);
+    runner.refuse = false;
+    now = T0 + 2 * MINUTE;
+    expect(await dispatcher.poll()).toBe(1);
+    expect(await dispatcher.poll()).toBe(0);
+
+    expect(runner.added.map((added) => added.jobId)).toEqual(['queued', 'queued']);
+    await runner.close();
   });
 
   it('keeps a row whose add failed, and hands it over on a later pass', async () => {
@@ -148,6 +186,44 @@ describe(`the job outbox dispatcher on ${testBackend()}`, () => {
   });
 
   if (testBackend() === 'postgres') {
+    // Regression: a job handed to Redis before it restarted empty waited for the 10-minute redispatch.
+    it('hands a job over again as soon as Redis comes back empty, not when the redispatch delay is over', async () => {
+      const redis = await ScratchRedis.start();
+      const runner = new OutboxCompletingJobRunner(
+        new BullMqJobRunner({ url: redis.url, prefix: 'ledger-test', addTimeoutMs: 500 }),
+        journal.database,
+      );
+      const ran: string[] = [];
+      runner.handle<{ jobId: string }>('timers', async (payload) => {
+        ran.push(payload.jobId);
+      });
+      const dispatcher = new OutboxDispatcher(journal.database, runner, { onError: () => undefined });
+      try {
+        await insertOutboxJob(journal.database, {
+          jobId: 'only-in-redis',
+          queue: 'timers',
+          payload: { jobId: 'only-in-redis' },
+          runAt: new Date(),
+        });
+        // Handed over, and waiting in Redis: no worker runs yet.
+        expect(await dispatcher.poll()).toBe(1);
+        expect(await dispatcher.poll()).toBe(0);
+
+        await redis.kill();
+        await redis.start();
+        await runner.start();
+
+        await waitFor(async () => {
+          await dispatcher.poll();
+          return (await rows())[0].completed;
+        }, 20_000);
+        expect(ran).toEqual(['only-in-redis']);
+      } finally {
+        await runner.close();
+        await redis.kill();
+      }
+    });
+
     it('survives a Redis that is away: the row stays, and a working Redis gets it later', async () => {
       const prefix = `ledger-test:${randomBytes(6).toString('hex')}`;
       const away = new BullMqJobRunner({ url: 'redis://127.0.0.1:1', prefix, addTimeoutMs: 300 });

@@ -1,11 +1,11 @@
 import type { SqlQueryable } from '@ledger/store';
-import type { JobHandler, JobOptions, JobRunner, QueueCounts } from './job-runner';
+import type { JobHandler, JobOptions, JobRunner, NewJob, QueueCounts } from './job-runner';
 import {
   DUE_OUTBOX_JOBS,
   INSERT_OUTBOX_JOB,
   MARK_OUTBOX_JOB_COMPLETED,
-  MARK_OUTBOX_JOB_DISPATCHED,
   MARK_OUTBOX_JOB_STARTED,
+  MARK_OUTBOX_JOBS_DISPATCHED,
   OUTBOX_COUNTS,
 } from './job-outbox.sql';
 
@@ -69,10 +69,13 @@ export interface OutboxDispatcherOptions {
 /**
  * Hands the job outbox to the job runner (architecture.md §4). Each pass takes the rows not completed
  * that are due (or nearly: `delayMs` is what is left) and were never handed over, or were handed over
- * so long ago that the job may have been lost — a Redis restart, a process restart of the in-process
- * runner — and adds them under their outbox id (a job still queued ignores the second add). A failing
- * `add` (Redis away) leaves the row as it was, for the next pass; appends never wait on any of this.
- * The runner's handlers mark their row completed when they succeed (OutboxCompletingJobRunner).
+ * so long ago that the job may have been lost, and adds them under their outbox id (a job still queued
+ * ignores the second add), a batch per queue in one round trip. When the runner says jobs it held may
+ * be gone (`jobsMayBeLost`: a Redis that came back empty, a new process of the in-process runner), the
+ * next pass hands over everything not completed, and the passes after it too until one has handed
+ * everything over. A failing add (Redis away) leaves its rows as they were, for the next pass; appends
+ * never wait on any of this. The runner's handlers mark their row completed when they succeed
+ * (OutboxCompletingJobRunner).
  */
 export class OutboxDispatcher {
   private readonly pollIntervalMs: number;
@@ -83,6 +86,8 @@ export class OutboxDispatcher {
   private timer?: NodeJS.Timeout;
   private pass?: Promise<unknown>;
   private stopped = true;
+  /** The runner lost jobs, and no pass has handed everything over since. */
+  private owesEverything = false;
   private readonly jobOptions = new Map<string, Pick<JobOptions, 'attempts' | 'backoffMs'>>();
 
   constructor(
@@ -103,10 +108,30 @@ export class OutboxDispatcher {
   }
 
   /**
-   * One pass; returns how many rows were handed over. `everything`: also rows handed over recently —
-   * what an in-process runner had was lost with the process that held it.
+   * One pass, without asking the runner about lost jobs; returns how many rows were handed over.
+   * `everything`: also rows handed over recently, as after the runner lost what it held.
    */
   async dispatchDue({ everything = false } = {}): Promise<number> {
+    return (await this.dispatch(everything)).handed;
+  }
+
+  /**
+   * A pass as the poller makes it: first asks the runner whether it lost jobs (if it cannot tell —
+   * Redis away — the adds will fail anyway), then hands over what is due, or everything when owed.
+   */
+  async poll(): Promise<number> {
+    try {
+      if (await this.runner.jobsMayBeLost()) this.owesEverything = true;
+    } catch (error) {
+      this.options.onError?.(error as Error);
+    }
+    const everything = this.owesEverything;
+    const { handed, failed } = await this.dispatch(everything);
+    if (everything && failed === 0) this.owesEverything = false;
+    return handed;
+  }
+
+  private async dispatch(everything: boolean): Promise<{ handed: number; failed: number }> {
     const now = this.now();
     let handed = 0;
     for (;;) {
@@ -120,32 +145,44 @@ export class OutboxDispatcher {
         everything ? new Date(now).toISOString() : new Date(now - this.redispatchAfterMs).toISOString(),
         this.batchSize,
       ]);
-      let failed = 0;
+      const byQueue = new Map<string, NewJob<unknown>[]>();
       for (const row of rows) {
-        const payload = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
-        try {
-          await this.runner.add(row.queue, row.job_id, payload, {
+        const jobs = byQueue.get(row.queue) ?? [];
+        jobs.push({
+          jobId: row.job_id,
+          payload: typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload,
+          options: {
             ...this.jobOptions.get(row.queue),
             delayMs: Math.max(0, new Date(row.run_at).getTime() - this.now()),
-          });
+          },
+        });
+        byQueue.set(row.queue, jobs);
+      }
+      let failed = 0;
+      for (const [queue, jobs] of byQueue) {
+        try {
+          await this.runner.addMany(queue, jobs);
         } catch (error) {
-          failed += 1;
+          failed += jobs.length;
           this.options.onError?.(error as Error);
           continue;
         }
-        await this.db.query(MARK_OUTBOX_JOB_DISPATCHED, [row.job_id, new Date(now).toISOString()]);
-        handed += 1;
+        await this.db.query(MARK_OUTBOX_JOBS_DISPATCHED, [
+          jobs.map((job) => job.jobId),
+          new Date(now).toISOString(),
+        ]);
+        handed += jobs.length;
       }
       // A failed add stays as it was: the next pass (not this loop) tries it again.
-      if (rows.length < this.batchSize || failed > 0) return handed;
+      if (rows.length < this.batchSize || failed > 0) return { handed, failed };
     }
   }
 
-  /** Polls until `stop`; the first pass hands over everything not completed when the runner is in-process. */
+  /** Polls until `stop` (the first pass of an in-process runner hands over everything not completed). */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.loop(this.runner.kind === 'in-process');
+    this.loop();
   }
 
   async stop(): Promise<void> {
@@ -158,16 +195,16 @@ export class OutboxDispatcher {
   wake(): void {
     if (this.stopped || this.pass) return;
     clearTimeout(this.timer);
-    this.loop(false);
+    this.loop();
   }
 
-  private loop(everything: boolean): void {
-    this.pass = this.dispatchDue({ everything })
+  private loop(): void {
+    this.pass = this.poll()
       .catch((error: Error) => this.options.onError?.(error))
       .finally(() => {
         this.pass = undefined;
         if (this.stopped) return;
-        this.timer = setTimeout(() => this.loop(false), this.pollIntervalMs);
+        this.timer = setTimeout(() => this.loop(), this.pollIntervalMs);
         this.timer.unref();
       });
   }
@@ -191,6 +228,14 @@ export class OutboxCompletingJobRunner implements JobRunner {
 
   add<TPayload>(queue: string, jobId: string, payload: TPayload, options?: JobOptions): Promise<void> {
     return this.runner.add(queue, jobId, payload, options);
+  }
+
+  addMany<TPayload>(queue: string, jobs: readonly NewJob<TPayload>[]): Promise<void> {
+    return this.runner.addMany(queue, jobs);
+  }
+
+  jobsMayBeLost(): Promise<boolean> {
+    return this.runner.jobsMayBeLost();
   }
 
   handle<TPayload>(queue: string, handler: JobHandler<TPayload>, options?: { concurrency?: number }): void {
