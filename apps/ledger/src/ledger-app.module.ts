@@ -4,7 +4,9 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { ProjectionsModule, ProjectionsWorkerModule } from '@ledger/projections';
 import { RuntimeModule, RuntimeOptions } from '@ledger/runtime';
 import { AccessModule } from './access/access.module';
+import { AccessViewsModule } from './access-views/access-views.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
+import { ConditionalAccessModule } from './conditional-access/conditional-access.module';
 import { ErasuresModule } from './erasures/erasures.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { FilingsModule } from './filings/filings.module';
@@ -37,7 +39,9 @@ export class LedgerAppModule {
         RulebooksModule,
         DatasetsModule,
         FilingsModule,
+        ConditionalAccessModule,
         QueuesModule,
+        AccessViewsModule,
         TransparencyLogModule,
         AuditTrailModule,
         ErasuresModule,

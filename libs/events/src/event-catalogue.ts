@@ -343,6 +343,7 @@ export const EVENT_CATALOGUE = {
       dueAt: time,
       lateBy: { type: 'string', maxLength: 40, pattern: '^PT(?=\\d)(\\d+H)?(\\d+M)?(\\d+(\\.\\d{1,3})?S)?$' },
       releaseVersion,
+      round: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
     }),
   },
   ApplicationSubmitted: {

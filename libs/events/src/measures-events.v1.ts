@@ -179,7 +179,7 @@ export interface PersonalDataErasedV1 {
  * itself, once per missed deadline, in the stream `deadline-<case stream>.<clock>[.v<release>]`.
  */
 export interface DeadlineMissedV1 {
-  /** The stream whose clock it was: `correction-…`, `objection-…`, or `dataset-…` for `dataset_update`. */
+  /** The stream whose clock it was: `correction-…`, `objection-…`, `application-…`, `grant-…` (`usage_report`), or `dataset-…` (`dataset_update`). */
   caseStream: string;
   deadline: MissedDeadline;
   /** RFC 3339: when the clock ran out. */
@@ -188,4 +188,6 @@ export interface DeadlineMissedV1 {
   lateBy: string;
   /** `dataset_update`: the release after which the next one was due. */
   releaseVersion?: number;
+  /** `application_review`: which review, 1 from the submission, 2, 3… from each supplement that restarted it. */
+  round?: number;
 }

@@ -12,6 +12,8 @@ export * from './webhooks/webhooks.module';
 export * from './exports';
 export * from './webhooks/webhook-subscriptions';
 export { WEBHOOKS_REACTOR } from './webhooks/webhooks.reactor';
+export { VIOLATION_DETECTION_REACTOR } from './detection/detection.reactor';
+export { DetectionRecorder, type DetectionRecorderOptions } from './detection/detection-recorder';
 export {
   CHECKPOINT_EVENT_TYPE,
   CLOUDEVENTS_STRUCTURED,

@@ -18,6 +18,8 @@ import type { EventStore } from '@ledger/store';
 import { ProjectionEngine } from './engine/projection-engine';
 import { DEADLINES_QUEUE } from './deadline-timers/deadline-timer';
 import { deadlineTimerHandler } from './deadline-timers/deadline-timer.handler';
+import { GRANT_EXPIRY_QUEUE } from './deadline-timers/grant-expiry';
+import { grantExpiryHandler } from './deadline-timers/grant-expiry.handler';
 
 /**
  * Runs the projections and the jobs they decide: inside the API process in embedded mode, on its own
@@ -41,6 +43,7 @@ export class ProjectionWorker implements OnModuleInit, OnApplicationBootstrap, O
     this.jobs.handle(DEADLINES_QUEUE, deadlineTimerHandler({ store: this.store, commands: this.commands }), {
       concurrency: 4,
     });
+    this.jobs.handle(GRANT_EXPIRY_QUEUE, grantExpiryHandler({ commands: this.commands }), { concurrency: 4 });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -15,18 +15,22 @@ const READS_EVERYTHING: readonly Role[] = ['platform_admin', 'supervisor', 'comp
 /** Any key may read the datasets' histories: they are public record. */
 const CATEGORIES_OPEN_TO_EVERY_KEY = ['dataset'];
 
-/** Which case streams (corrections, objections) concern an organisation's datasets. */
+/**
+ * Which case streams (corrections, objections, applications, grants, violation cases) concern an
+ * organisation's datasets, and which applications and grants a data user owns.
+ */
 export interface CaseIndex {
   casesOfOrganization(organizationId: string): readonly string[];
+  streamsOwnedBy(principalId: string): readonly string[];
 }
 
-const NO_CASES: CaseIndex = { casesOfOrganization: () => [] };
+const NO_CASES: CaseIndex = { casesOfOrganization: () => [], streamsOwnedBy: () => [] };
 
 /**
  * The journal's read rules in one place: the streams a principal may read, or undefined for all of
  * them. Besides dataset streams, every principal reads its own principal stream, a body officer its
- * organisation's stream and the cases filed on its organisation's datasets, and a publisher the
- * categories of the event types it may publish.
+ * organisation's stream and the cases on its organisation's datasets, a data user its own
+ * applications and grants, and a publisher the categories of the event types it may publish.
  */
 export function readableScope(
   principal: AuthenticatedPrincipal,
@@ -41,6 +45,7 @@ export function readableScope(
       ...cases.casesOfOrganization(principal.organizationId),
     );
   }
+  if (principal.role === 'data_user') streamIds.push(...cases.streamsOwnedBy(principal.id));
   if (principal.role === 'publisher') {
     for (const type of principal.publish?.types ?? []) {
       if (isKnownEventType(type) && EVENT_CATALOGUE[type].publishable) {

@@ -10,6 +10,8 @@ import {
   PrincipalRoleChangedV1,
   PublishScopeV1,
   Role,
+  STREAM_CATEGORIES,
+  streamIdOf,
 } from '@ledger/events';
 import { EVENT_STORE, LOGGER, Logger } from '@ledger/runtime';
 import type { EventStore } from '@ledger/store';
@@ -52,6 +54,9 @@ const DIRECTORY_EVENT_TYPES = [
   'DatasetRegistered',
   'CorrectionRequested',
   'ObjectionFiled',
+  'ApplicationSubmitted',
+  'AccessGranted',
+  'ViolationReported',
   'OrganizationRegistered',
   'PrincipalCreated',
   'PrincipalRoleChanged',
@@ -74,6 +79,8 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   /** Which organisation each dataset belongs to, and the case streams filed on each organisation's datasets: who may read a case. */
   private readonly datasetOrganizations = new Map<string, string>();
   private readonly casesByOrganization = new Map<string, string[]>();
+  /** The application and grant streams each data user owns: a data user reads its own. */
+  private readonly streamsByOwner = new Map<string, string[]>();
   private readonly principals = new Map<string, DirectoryPrincipal>();
   private readonly keysByHash = new Map<string, { principalId: string; keyId: string }>();
   private appliedThrough = -1;
@@ -145,6 +152,10 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return this.casesByOrganization.get(organizationId) ?? [];
   }
 
+  streamsOwnedBy(principalId: string): readonly string[] {
+    return this.streamsByOwner.get(principalId) ?? [];
+  }
+
   isEmpty(): boolean {
     return this.principals.size === 0;
   }
@@ -169,6 +180,16 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return { id, name, role, organizationId, publish, keyId: found.keyId };
   }
 
+  /** A case stream about a dataset (a violation case may name none): readable by the dataset's body. */
+  private addCase(datasetId: unknown, streamId: string): void {
+    const organizationId = this.datasetOrganizations.get(String(datasetId));
+    if (organizationId !== undefined) addTo(this.casesByOrganization, organizationId, streamId);
+  }
+
+  private addOwned(principalId: unknown, streamId: string): void {
+    addTo(this.streamsByOwner, String(principalId), streamId);
+  }
+
   private async readNewEvents(): Promise<void> {
     for (;;) {
       const entries = await this.store.readAll({
@@ -190,17 +211,24 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
       case 'DatasetRegistered': {
         const data = entry.data as unknown as DatasetRegisteredV1;
         this.datasetOrganizations.set(id, data.organizationId);
+        // The dataset's usage records and the suspicions raised on them are its body's to read too.
+        this.addCase(id, streamIdOf(STREAM_CATEGORIES.usage, id));
+        this.addCase(id, streamIdOf(STREAM_CATEGORIES.detection, id));
         return;
       }
       case 'CorrectionRequested':
-      case 'ObjectionFiled': {
-        const organizationId = this.datasetOrganizations.get(String(entry.data.datasetId));
-        if (organizationId === undefined) return;
-        const cases = this.casesByOrganization.get(organizationId) ?? [];
-        cases.push(entry.streamId);
-        this.casesByOrganization.set(organizationId, cases);
+      case 'ObjectionFiled':
+      case 'ViolationReported':
+        this.addCase(entry.data.datasetId, entry.streamId);
         return;
-      }
+      case 'ApplicationSubmitted':
+        this.addCase(entry.data.datasetId, entry.streamId);
+        this.addOwned(entry.data.applicantPrincipal, entry.streamId);
+        return;
+      case 'AccessGranted':
+        this.addCase(entry.data.datasetId, entry.streamId);
+        this.addOwned(entry.data.grantee, entry.streamId);
+        return;
       case 'OrganizationRegistered': {
         const data = entry.data as unknown as OrganizationRegisteredV1;
         this.organizations.set(id, { id, name: data.name, registeredAt: entry.recordedAt });
@@ -232,6 +260,13 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
       }
     }
   }
+}
+
+/** Appends to a map of lists, making the list on first use. */
+function addTo(map: Map<string, string[]>, key: string, streamId: string): void {
+  const list = map.get(key);
+  if (list) list.push(streamId);
+  else map.set(key, [streamId]);
 }
 
 function hasActiveKey(principal: DirectoryPrincipal): boolean {

@@ -30,7 +30,15 @@ const INVALID_INPUT_CODES = new Set([
 ]);
 
 /** Domain codes that refuse the actor rather than the action: the same request from someone else would pass. */
-const FORBIDDEN_CODES = new Set(['NotYourOrganization', 'SuspendNotAllowed']);
+const FORBIDDEN_CODES = new Set([
+  'NotYourOrganization',
+  'SuspendNotAllowed',
+  'OnlyDataUsersApply',
+  'NotYourApplication',
+  'NotYourGrant',
+  'SupervisorsOnly',
+  'SystemOnly',
+]);
 
 /** Fastify's own 400-class error codes, as stable problem codes. */
 const FASTIFY_CODES: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { AccessViewsModule } from '../access-views/access-views.module';
 import { ViewsModule } from '../views/views.module';
 import { CaseQueueReader } from './case-queue.reader';
 import { CorrectionQueueController, ObjectionQueueController } from './case-queues.controller';
@@ -7,7 +8,7 @@ import { StatisticsController } from './statistics.controller';
 
 /** Work queues of corrections and objections with their deadlines, and the evaluation figures per body. */
 @Module({
-  imports: [AccessModule, ViewsModule],
+  imports: [AccessModule, ViewsModule, AccessViewsModule],
   controllers: [CorrectionQueueController, ObjectionQueueController, StatisticsController],
   providers: [CaseQueueReader],
 })

@@ -2,12 +2,14 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles } from '../access/access.decorators';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
+import { OrganizationEvaluationDto } from '../access-views/access-statistics.dto';
+import { ACCESS_VIEWS, AccessViewsReader } from '../access-views/access-views.reader';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { Problem } from '../http/problem';
 import { ViewReadiness } from '../views/view-readiness';
 import { CASE_QUEUES_VIEW, CaseQueueReader } from './case-queue.reader';
 import { organizationInScope, QUEUE_READERS } from './case-queues.controller';
-import { OrganizationStatisticsDto, OrganizationStatisticsQuery } from './statistics.dto';
+import { OrganizationStatisticsQuery } from './statistics.dto';
 
 /** Evaluation figures per data-opening body (考核评价; domain.md, "Evaluation figures"). */
 @ApiTags('statistics')
@@ -18,6 +20,7 @@ export class StatisticsController {
     private readonly reader: CaseQueueReader,
     private readonly readiness: ViewReadiness,
     private readonly directory: PrincipalDirectory,
+    private readonly access: AccessViewsReader,
   ) {}
 
   @Get(':id')
@@ -31,17 +34,21 @@ export class StatisticsController {
       '(median, share by the close of the same working day) over the suspensions made in the period; the share of ' +
       'corrections resolved that produced a new release; the releases made in time for their dataset_update deadline. ' +
       '`openNow` and `overdueNow` are counted at `asOf`, whenever the cases were filed. Durations in seconds; shares ' +
-      'from 0 to 1, null when there is nothing to divide. Grant and rejection rates and revocations come with the ' +
-      'application views. Platform admins, supervisors and compliance officers: any body; a body officer: its own ' +
-      '(else 403 `NotYourOrganization`). Unknown organisation: 404. With `minPosition` it answers once the view has ' +
+      'from 0 to 1, null when there is nothing to divide. Conditional access (the access views): applications ' +
+      'submitted, decided (approved / rejected, grant and reject rates, reason codes), withdrawn, time to decide ' +
+      '(from submission, median, p90, share within the application_review deadline), open, waiting for a ' +
+      'supplement and overdue now; grants opened, revoked (publicly, for a violation), expired, active, suspended ' +
+      'and with a usage report overdue now; violation cases reported, confirmed (by sanction), dismissed, open now, ' +
+      'and suspected violations detected by reason. Platform admins, supervisors and compliance officers: any body; ' +
+      'a body officer: its own (else 403 `NotYourOrganization`). Unknown organisation: 404. With `minPosition` it answers once the view has ' +
       'applied that position (up to 5 s, then 503 `ViewNotCaughtUp`).',
   })
-  @ApiOkResponse({ type: OrganizationStatisticsDto })
+  @ApiOkResponse({ type: OrganizationEvaluationDto })
   async read(
     @Param('id', AggregateIdPipe) id: string,
     @Query() query: OrganizationStatisticsQuery,
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
-  ): Promise<OrganizationStatisticsDto> {
+  ): Promise<OrganizationEvaluationDto> {
     organizationInScope(principal, id);
     const now = new Date();
     const to = query.to === undefined ? now : new Date(query.to);
@@ -62,6 +69,12 @@ export class StatisticsController {
         throw Problem.notFound('OrganizationNotFound', `no organisation ${id} is registered`);
     }
     await this.readiness.ensure(CASE_QUEUES_VIEW, query.minPosition);
-    return this.reader.statistics(id, { from: from?.toISOString(), to: to.toISOString() }, now);
+    await this.readiness.ensure(ACCESS_VIEWS, query.minPosition);
+    const period = { from: from?.toISOString(), to: to.toISOString() };
+    const [cases, access] = await Promise.all([
+      this.reader.statistics(id, period, now),
+      this.access.statistics(id, period, now),
+    ]);
+    return { ...cases, ...access };
   }
 }

@@ -55,6 +55,8 @@ export interface WithdrawApplication {
  */
 export interface SignAgreement {
   type: 'SignAgreement';
+  /** This application's id: the grant names the application it was opened under. */
+  applicationId: string;
   grantId: string;
   context: DatasetContext;
   metadata: CommandMetadata;

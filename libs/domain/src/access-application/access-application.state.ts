@@ -38,6 +38,8 @@ export interface SubmittedApplication {
   submission: ApplicationSubmittedV1;
   /** The open questions while `supplement_requested`; the last ones asked afterwards. */
   questions?: string;
+  /** The answers to the questions last asked, once given: a retried answer is recognised. */
+  answers?: string;
   agreement?: AgreementTermsV1;
   rejection?: ApplicationRejectedV1;
   /** Set once the agreement is signed. */
@@ -52,10 +54,13 @@ export function evolveApplication(state: ApplicationState, event: ApplicationEve
   if (event.type === 'ApplicationSubmitted') return { status: 'submitted', submission: event.data };
   if (state.status === 'unsubmitted') return state;
   switch (event.type) {
-    case 'ApplicationSupplementRequested':
-      return { ...state, status: 'supplement_requested', questions: event.data.questions };
+    case 'ApplicationSupplementRequested': {
+      const { answers, ...rest } = state;
+      void answers;
+      return { ...rest, status: 'supplement_requested', questions: event.data.questions };
+    }
     case 'ApplicationSupplemented':
-      return { ...state, status: 'submitted' };
+      return { ...state, status: 'submitted', answers: event.data.answers };
     case 'ApplicationApproved':
       return { ...state, status: 'approved', agreement: event.data.agreement };
     case 'ApplicationRejected':

@@ -15,6 +15,7 @@ export interface RecordDeadlineMissed {
     /** RFC 3339. */
     stoppedAt?: string;
     releaseVersion?: number;
+    round?: number;
   };
   metadata: CommandMetadata;
 }

@@ -64,6 +64,21 @@ describe('recording a missed deadline', () => {
       ]);
   });
 
+  it('names the review round of an application whose review a supplement restarted', () => {
+    spec
+      .given([])
+      .when(
+        recordMiss('2025-10-17T00:00:00Z', {
+          caseStream: 'application-a1',
+          deadline: 'application_review',
+          round: 2,
+        }),
+      )
+      .then([
+        missed('PT8H0.001S', { caseStream: 'application-a1', deadline: 'application_review', round: 2 }),
+      ]);
+  });
+
   it('records nothing the second time: a timer that fires twice misses the deadline once', () => {
     spec
       .given([missed('PT1H')])

@@ -11,7 +11,7 @@ export function decideDeadline(command: DeadlineCommand, state: DeadlineState): 
   switch (command.type) {
     case 'RecordDeadlineMissed': {
       if (state.status === 'missed') return [];
-      const { caseStream, deadline, dueAt, stoppedAt, releaseVersion } = command.data;
+      const { caseStream, deadline, dueAt, stoppedAt, releaseVersion, round } = command.data;
       const lateMs =
         (stoppedAt === undefined ? command.metadata.now.getTime() : Date.parse(stoppedAt)) -
         Date.parse(dueAt);
@@ -30,6 +30,7 @@ export function decideDeadline(command: DeadlineCommand, state: DeadlineState): 
             dueAt,
             lateBy: isoDuration(lateMs),
             ...(releaseVersion !== undefined && { releaseVersion }),
+            ...(round !== undefined && { round }),
           },
         },
       ];

@@ -33,6 +33,8 @@ export interface OpenedGrant {
   grant: AccessGrantedV1;
   /** The end of the latest period reported on (RFC 3339); absent before the first report. */
   reportedUntil?: string;
+  /** The report recorded last, so a retried report is recognised. */
+  lastReport?: UsageReportedV1;
   revocation?: AccessRevokedV1;
 }
 
@@ -47,7 +49,7 @@ export function evolveGrant(state: GrantState, event: GrantEvent): GrantState {
     case 'UsageReported': {
       const until = event.data.period.until;
       const later = !state.reportedUntil || Date.parse(until) > Date.parse(state.reportedUntil);
-      return later ? { ...state, reportedUntil: until } : state;
+      return { ...state, lastReport: event.data, ...(later && { reportedUntil: until }) };
     }
     case 'GrantSuspended':
       return { ...state, status: 'suspended' };

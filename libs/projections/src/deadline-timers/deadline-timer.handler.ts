@@ -1,4 +1,5 @@
-import { deadlineDecider } from '@ledger/domain';
+import { assertNever, deadlineDecider } from '@ledger/domain';
+import type { AccessGrantedV1, UsageReportedV1 } from '@ledger/events';
 import { aggregateIdOf, LedgerEntry, STREAM_CATEGORIES, streamIdOf, SYSTEM_ACTOR } from '@ledger/events';
 import type { CommandLoop, JobHandler } from '@ledger/runtime';
 import type { EventStore } from '@ledger/store';
@@ -48,6 +49,7 @@ export function deadlineTimerHandler(
           dueAt: timer.dueAt,
           ...(stoppedAt !== undefined && { stoppedAt }),
           ...(timer.releaseVersion !== undefined && { releaseVersion: timer.releaseVersion }),
+          ...(timer.round !== undefined && { round: timer.round }),
         },
         metadata: { now: at, actor: SYSTEM_ACTOR },
       },
@@ -60,7 +62,9 @@ export function deadlineTimerHandler(
  * When the clock stopped (domain.md, "Deadlines"), if it has: a correction's verification at its
  * resolution; an objection's suspension at the suspension naming it, or else its resolution; its
  * verification at the resolution; a dataset's update at the next release (or its withdrawal, after
- * which no release is due).
+ * which no release is due); an application's review round at the first approval, rejection, request
+ * for a supplement or withdrawal after the event that started it; a grant's usage report at the first
+ * report after the one that started it reaching past it, or at the grant's revocation or expiry.
  */
 async function clockStoppedAt(store: EventStore, timer: DeadlineTimerPayload): Promise<string | undefined> {
   const entries = await entriesOf(store, timer.caseStream);
@@ -101,10 +105,49 @@ async function clockStoppedAt(store: EventStore, timer: DeadlineTimerPayload): P
           .find((entry) => entry.type === 'DatasetReleased' || entry.type === 'DatasetWithdrawn'),
       );
     }
+    case 'application_review':
+      return firstAt(entriesAfter(entries, timer.startedBy)?.find((entry) => REVIEW_STOPS.has(entry.type)));
+    case 'usage_report': {
+      const started = entries.find((entry) => entry.id === timer.startedBy);
+      if (!started) return undefined;
+      const reportedFrom = Date.parse(reportingFromOf(started));
+      return firstAt(
+        entriesAfter(entries, timer.startedBy)?.find(
+          (entry) =>
+            entry.type === 'AccessRevoked' ||
+            entry.type === 'GrantExpired' ||
+            (entry.type === 'UsageReported' && Date.parse(reportedUntilOf(entry)) > reportedFrom),
+        ),
+      );
+    }
     default:
-      // application_review and usage_report run no timers yet.
-      return undefined;
+      return assertNever(timer.clock);
   }
+}
+
+/** What ends a review round: the body decided, or asked for more (the answer starts the next round), or the applicant withdrew. */
+const REVIEW_STOPS = new Set([
+  'ApplicationApproved',
+  'ApplicationRejected',
+  'ApplicationSupplementRequested',
+  'ApplicationWithdrawn',
+]);
+
+/** The entries after the one with this id; undefined when the stream has none such. */
+function entriesAfter(entries: LedgerEntry[], id: string): LedgerEntry[] | undefined {
+  const index = entries.findIndex((entry) => entry.id === id);
+  return index < 0 ? undefined : entries.slice(index + 1);
+}
+
+/** Where the reporting a usage clock waits for begins: the grant's validFrom, or the end of the period last reported on. */
+function reportingFromOf(started: LedgerEntry): string {
+  return started.type === 'AccessGranted'
+    ? (started.data as unknown as AccessGrantedV1).validFrom
+    : reportedUntilOf(started);
+}
+
+function reportedUntilOf(report: LedgerEntry): string {
+  return (report.data as unknown as UsageReportedV1).period.until;
 }
 
 /** A stream's entries with their data at the current schema version. */

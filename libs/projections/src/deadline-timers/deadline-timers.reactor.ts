@@ -83,7 +83,7 @@ async function applyOne(
 }
 
 /** Under the version the event names, or (one this process does not know yet) the one in force then. */
-function dueAtUnder(
+export function dueAtUnder(
   rulebooks: Rulebooks,
   clock: DeadlineClock,
   startedAt: string,
