@@ -16,8 +16,11 @@ module.exports = {
   moduleNameMapper: {
     '^@ledger/(events|domain|store|runtime|projections|transparency)$': '<rootDir>/libs/$1/src',
   },
-  // Unit suites do not depend on the backend, so the services run repeats only what does.
-  testRegex: servicesOnly ? '\\.(int-spec|e2e-spec)\\.ts$' : '\\.(spec|int-spec|e2e-spec)\\.ts$',
+  // Unit suites do not depend on the backend, so the services run repeats only what does;
+  // `*.services-spec.ts` need a real PostgreSQL or Redis (a Redis of their own, say) and run only there.
+  testRegex: servicesOnly
+    ? '\\.(int-spec|e2e-spec|services-spec)\\.ts$'
+    : '\\.(spec|int-spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 30_000,
