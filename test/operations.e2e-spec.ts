@@ -137,6 +137,9 @@ describe('operations endpoints', () => {
         'GET /v1/violations/{id}',
         'GET /v1/detections',
         'GET /v1/public/revocations',
+        'GET /v1/corrections/{id}/personal-data',
+        'GET /v1/objections/{id}/personal-data',
+        'GET /v1/applications/{id}/personal-data',
       ].sort(),
     );
     expect((await ledger.get('/docs', { token: null })).status).toBe(200);

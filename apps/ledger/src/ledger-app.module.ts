@@ -7,6 +7,7 @@ import { AccessModule } from './access/access.module';
 import { AccessViewsModule } from './access-views/access-views.module';
 import { AuditTrailModule } from './audit-trail/audit-trail.module';
 import { ConditionalAccessModule } from './conditional-access/conditional-access.module';
+import { DisclosuresModule } from './disclosures/disclosures.module';
 import { ErasuresModule } from './erasures/erasures.module';
 import { DatasetsModule } from './datasets/datasets.module';
 import { FilingsModule } from './filings/filings.module';
@@ -45,6 +46,7 @@ export class LedgerAppModule {
         TransparencyLogModule,
         AuditTrailModule,
         ErasuresModule,
+        DisclosuresModule,
         SubscriptionsModule,
         OperationsModule,
         JobsModule,

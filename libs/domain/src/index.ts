@@ -59,3 +59,7 @@ export * from './violation/violation.errors';
 export * from './violation/violation.decide';
 export * from './violation/violation.workflow';
 export * from './usage/detect-violation';
+export * from './disclosure/disclosure.commands';
+export * from './disclosure/disclosure.errors';
+export * from './disclosure/disclosure.state';
+export * from './disclosure/disclosure.decide';

@@ -230,6 +230,17 @@ export const EVENT_CATALOGUE = {
       reason,
     }),
   },
+  PersonalDataDisclosed: {
+    schemaVersion: 1,
+    streamCategory: 'disclosure',
+    administrative: true,
+    publishable: false,
+    dataSchema: object(['caseStream', 'members', 'subjects'], {
+      caseStream: { type: 'string', pattern: STREAM_ID_PATTERN.source },
+      members: { type: 'array', minItems: 1, maxItems: 10, uniqueItems: true, items: text(50) },
+      subjects: { type: 'array', minItems: 1, maxItems: 10, uniqueItems: true, items: aggregateId },
+    }),
+  },
   DatasetRegistered: {
     ...datasetEvent,
     dataSchema: object(

@@ -79,3 +79,13 @@ export interface AuditTrailExportedV1 {
   checkpointSize: number;
   trustedSize?: number;
 }
+
+/**
+ * Someone read a case's personal data in plain text (a sensitive read, recorded before anything is
+ * shown): which case, which sealed members, under which keys. Recorded in `disclosure-<id>`.
+ */
+export interface PersonalDataDisclosedV1 {
+  caseStream: string;
+  members: string[];
+  subjects: string[];
+}

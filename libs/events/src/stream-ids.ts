@@ -20,6 +20,7 @@ export const STREAM_CATEGORIES = {
   grant: 'grant',
   detection: 'detection',
   violation: 'violation',
+  disclosure: 'disclosure',
 } as const;
 
 export function streamIdOf(category: string, aggregateId: string): string {

@@ -38,6 +38,7 @@ const FORBIDDEN_CODES = new Set([
   'NotYourGrant',
   'SupervisorsOnly',
   'SystemOnly',
+  'NotEntitledToPersonalData',
 ]);
 
 /** Fastify's own 400-class error codes, as stable problem codes. */

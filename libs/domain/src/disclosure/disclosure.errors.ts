@@ -1,0 +1,6 @@
+import { DomainError } from '../domain-error';
+
+export type DisclosureErrorCode =
+  'NotEntitledToPersonalData' | 'DisclosureAlreadyRecorded' | 'NothingToDisclose';
+
+export class DisclosureError extends DomainError<DisclosureErrorCode> {}
