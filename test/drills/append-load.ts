@@ -157,10 +157,20 @@ export interface PhaseFigures {
   errors: Map<string, number>;
   /** Slowest acknowledgement, ms. */
   slowestMs: number;
+  /** 503 answers without a Retry-After header. */
+  unavailableWithoutRetryAfter: number;
 }
 
 function emptyFigures(): PhaseFigures {
-  return { requests: 0, events: 0, acknowledged: 0, statuses: new Map(), errors: new Map(), slowestMs: 0 };
+  return {
+    requests: 0,
+    events: 0,
+    acknowledged: 0,
+    statuses: new Map(),
+    errors: new Map(),
+    slowestMs: 0,
+    unavailableWithoutRetryAfter: 0,
+  };
 }
 
 type Kind = 'single' | 'batch' | 'registration';
@@ -175,6 +185,10 @@ export class AppendLoad {
   readonly figures = new Map<Phase, PhaseFigures>(PHASES.map((phase) => [phase, emptyFigures()]));
   /** Every event id the ledger acknowledged (2xx), with the phase it was sent in. */
   readonly acknowledged = new Map<string, Phase>();
+  /** The global position the ledger acknowledged each event id at. */
+  readonly positions = new Map<string, number>();
+  /** The ids of every CloudEvent sent (acknowledged or not; dataset registrations get theirs from the ledger). */
+  readonly sentIds = new Set<string>();
   private readonly run = randomBytes(3).toString('hex');
   private sentEvents = 0;
   private requestCount = 0;
@@ -183,6 +197,8 @@ export class AppendLoad {
   private readonly inFlight = new Set<Promise<void>>();
   /** Ticks at which the in-flight cap held sends back. */
   heldBack = 0;
+  /** When the latest-sent request that was not acknowledged (not 2xx, or no answer) was sent; 0: none. */
+  lastRefusedSentAt = 0;
 
   private constructor(
     private readonly ledger: LedgerEndpoint,
@@ -235,6 +251,7 @@ export class AppendLoad {
       total.events += figures.events;
       total.acknowledged += figures.acknowledged;
       total.slowestMs = Math.max(total.slowestMs, figures.slowestMs);
+      total.unavailableWithoutRetryAfter += figures.unavailableWithoutRetryAfter;
       for (const [status, count] of figures.statuses)
         total.statuses.set(status, (total.statuses.get(status) ?? 0) + count);
       for (const [error, count] of figures.errors)
@@ -274,17 +291,21 @@ export class AppendLoad {
     figures.events += count;
     const started = Date.now();
     const request = this.request(kind, n)
-      .then(({ status, body }) => {
+      .then(({ status, body, headers }) => {
         figures.statuses.set(status, (figures.statuses.get(status) ?? 0) + 1);
+        if (status === 503 && !headers.get('retry-after')) figures.unavailableWithoutRetryAfter += 1;
+        if (status < 200 || status > 299) this.lastRefusedSentAt = Math.max(this.lastRefusedSentAt, started);
         if (status >= 200 && status <= 299) {
           figures.slowestMs = Math.max(figures.slowestMs, Date.now() - started);
-          for (const event of (body as { events: { id: string }[] }).events) {
+          for (const event of (body as { events: { id: string; globalPosition: number }[] }).events) {
             this.acknowledged.set(event.id, phase);
+            this.positions.set(event.id, event.globalPosition);
             figures.acknowledged += 1;
           }
         }
       })
       .catch((error: Error) => {
+        this.lastRefusedSentAt = Math.max(this.lastRefusedSentAt, started);
         const message = `${error.name}: ${error.message}`.slice(0, 120);
         figures.errors.set(message, (figures.errors.get(message) ?? 0) + 1);
       })
@@ -320,6 +341,7 @@ export class AppendLoad {
         recordCount: n,
       },
     }));
+    for (const event of events) this.sentIds.add(event.id);
     return kind === 'batch'
       ? call(this.ledger, 'POST', '/v1/events', {
           token: this.publisherToken,

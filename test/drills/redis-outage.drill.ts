@@ -23,9 +23,8 @@
  * retries allow; the exports completed. Prints progress while it runs and a summary; exits 0 only
  * when every check holds (1 when one fails, 2 when the drill itself could not run).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +42,18 @@ import {
   PHASES,
   subscribe,
 } from './append-load';
+import {
+  AppProcess,
+  GENEROUS_RATE_LIMITS,
+  n,
+  sayer,
+  seconds,
+  sleep,
+  startApp,
+  stopApp,
+  waitUntil,
+  warningsIn,
+} from './drill-processes';
 
 const { values: args } = parseArgs({
   options: {
@@ -78,68 +89,7 @@ const RATE = Number(args.rate);
 const DRAIN_TIMEOUT_MS = Number(args['drain-timeout-seconds']) * 1000;
 const SECRET = 'drill-subscriber-secret-0123456789';
 
-const STARTED = Date.now();
-const n = (value: number) => value.toLocaleString('en');
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const say = (line: string) =>
-  console.log(`[${((Date.now() - STARTED) / 1000).toFixed(1).padStart(6)} s] ${line}`);
-
-interface AppProcess {
-  name: string;
-  child: ChildProcess;
-  exited: Promise<number | string | null>;
-  logFile: string;
-}
-
-function startApp(name: string, script: string, env: Record<string, string>, logFile: string): AppProcess {
-  const log = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [script], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', log, log],
-  });
-  const exited = new Promise<number | string | null>((resolve) =>
-    child.once('exit', (code, signal) => resolve(signal ?? code)),
-  );
-  return { name, child, exited, logFile };
-}
-
-async function stopApp(app: AppProcess): Promise<number | string | null> {
-  if (app.child.exitCode !== null || app.child.signalCode !== null) return app.exited;
-  app.child.kill('SIGTERM');
-  const code = await Promise.race([app.exited, sleep(20_000).then(() => 'still running')]);
-  if (code === 'still running') app.child.kill('SIGKILL');
-  return app.exited;
-}
-
-async function waitUntil(what: string, app: AppProcess, ready: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    if (app.child.exitCode !== null || app.child.signalCode !== null) {
-      throw new Error(`${app.name} exited while starting; see ${app.logFile}`);
-    }
-    if (await ready().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} within two minutes; see ${app.logFile}`);
-    await sleep(200);
-  }
-}
-
-/** Log lines at warn (40) or above, counted by message. */
-function warningsIn(logFile: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const entry = JSON.parse(line) as { level: number; msg?: string };
-      if (entry.level < 40) continue;
-      const message = (entry.msg ?? '').replace(/j[0-9a-f]{40}/g, 'j…').slice(0, 90);
-      counts.set(message, (counts.get(message) ?? 0) + 1);
-    } catch {
-      counts.set('(unparsable line)', (counts.get('(unparsable line)') ?? 0) + 1);
-    }
-  }
-  return counts;
-}
+const say = sayer();
 
 interface Progress {
   /** Events the webhooks reactor has not read yet. */
@@ -227,6 +177,7 @@ async function main(): Promise<number> {
     LEDGER_DATA_DIR: workDir,
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
+    ...GENEROUS_RATE_LIMITS,
   };
   say(
     `redis-outage drill: ${RATE} events/s for ${SECONDS} s, Redis away from ${OUTAGE_AT} s for ${OUTAGE_SECONDS} s`,

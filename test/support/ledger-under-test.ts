@@ -65,6 +65,11 @@ export class LedgerUnderTest {
         REDIS_URL: process.env.REDIS_URL as string,
       }),
       LEDGER_DATA_DIR: databaseUrl === undefined ? database.journalOptions.dataDir : files.path,
+      // Suites make thousands of requests from one address: limits this high still run the limiter
+      // on every request without ever refusing one. rate-limits.e2e-spec.ts sets low ones.
+      LEDGER_RATE_LIMIT_PER_PRINCIPAL: '1000000',
+      LEDGER_RATE_LIMIT_ANONYMOUS_FILINGS: '1000000',
+      LEDGER_RATE_LIMIT_ANONYMOUS: '1000000',
       ...options.env,
     });
     const app = await createLedgerApp({

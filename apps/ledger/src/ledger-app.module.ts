@@ -18,6 +18,7 @@ import { OperationsModule } from './operations/operations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PrincipalsModule } from './principals/principals.module';
 import { QueuesModule } from './queues/queues.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RulebooksModule } from './rulebooks/rulebooks.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { TransparencyLogModule } from './transparency-log/transparency-log.module';
@@ -34,6 +35,8 @@ export class LedgerAppModule {
         CqrsModule.forRoot(),
         ProjectionsModule,
         AccessModule,
+        // After AccessModule: Nest runs global guards in module order, and the per-principal limit needs the principal.
+        RateLimitsModule,
         JournalModule,
         OrganizationsModule,
         PrincipalsModule,

@@ -7,14 +7,24 @@ import { LedgerMetrics, PinoNestLogger, RuntimeOptions } from '@ledger/runtime';
 import { BATCH, STRUCTURED } from './journal/cloud-events';
 import { LedgerAppModule } from './ledger-app.module';
 import { Problem } from './http/problem';
+import {
+  answerUnparsableRequest,
+  answerUnroutablePath,
+  MAX_PATH_PARAMETER_LENGTH,
+  refuseUnfaithfulRequests,
+} from './http/edge-refusals';
+import { registerSecurityHeaders } from './http/security-headers';
+import { refuseRequestsWhileStopping } from './http/stop-taking-requests';
 import { parseStrictJson } from './http/strict-json';
 import { ledgerValidationPipe } from './http/validation';
+import { RateLimits } from './rate-limits/rate-limits';
 
 const JSON_MEDIA_TYPES = ['application/json', STRUCTURED, BATCH];
 
 /**
- * Builds the ledger's HTTP application, ready to listen: Fastify with the strict JSON parsers, the
- * validation pipe, problem details, request metrics and the OpenAPI document at /docs.
+ * Builds the ledger's HTTP application, ready to listen: Fastify with the security headers, the rate
+ * limits, the strict JSON parsers, the validation pipe, problem details, request metrics and the
+ * OpenAPI document at /docs.
  * main.ts and the end-to-end tests both start the ledger through here.
  */
 export async function createLedgerApp(options: RuntimeOptions): Promise<NestFastifyApplication> {
@@ -28,19 +38,31 @@ export async function createLedgerApp(options: RuntimeOptions): Promise<NestFast
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Requests refused before routing are problem details too, not Node's or Fastify's own answers.
+    clientErrorHandler: answerUnparsableRequest,
+    frameworkErrors: answerUnroutablePath,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    http: { requireHostHeader: false },
+    // Which X-Forwarded-For hop is the client: the per-IP rate limits count it (LEDGER_TRUST_PROXY).
+    trustProxy: options.config.trustProxy,
   });
   const app = await NestFactory.create<NestFastifyApplication>(LedgerAppModule.register(options), adapter, {
     bodyParser: false,
     logger: new PinoNestLogger(options.logger.child({ component: 'nest' })),
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  // Headers first: a request the rate limits refuse in their hook still gets them.
+  await registerSecurityHeaders(fastify, options.config);
+  // While stopping (main.ts, on SIGTERM), a request on an open connection is answered 503 before anything runs.
+  refuseRequestsWhileStopping(fastify);
+  await app.get(RateLimits).install(fastify);
+  refuseUnfaithfulRequests(fastify);
   registerStrictJsonParsers(fastify);
   recordRequestMetrics(fastify, app.get(LedgerMetrics));
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   app.useGlobalPipes(ledgerValidationPipe());
-  app.enableShutdownHooks();
   setUpOpenApi(app);
   await app.init();
   return app;

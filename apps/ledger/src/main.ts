@@ -1,5 +1,6 @@
-import { ConfigurationError, createLogger, loadConfig } from '@ledger/runtime';
+import { ConfigurationError, createLogger, loadConfig, stopOnSignals } from '@ledger/runtime';
 import { DataDirectoryInUseError } from '@ledger/store';
+import { stopTakingRequests } from './http/stop-taking-requests';
 import { createLedgerApp } from './ledger-app';
 
 async function main(): Promise<void> {
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
     );
   }
   const app = await createLedgerApp({ config, logger });
+  // SIGTERM/SIGINT: refuse new requests, finish those in flight, close everything, exit 0 (within 9 s, else 1).
+  stopOnSignals(app, { logger, before: () => stopTakingRequests(app) });
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { port: config.port },

@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { ConfigurationError, createLogger, loadConfig, PinoNestLogger } from '@ledger/runtime';
+import { ConfigurationError, createLogger, loadConfig, PinoNestLogger, stopOnSignals } from '@ledger/runtime';
 import { ProjectionsAppModule } from './projections-app.module';
 
 async function main(): Promise<void> {
@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(ProjectionsAppModule.register({ config, logger }), {
     logger: new PinoNestLogger(logger.child({ component: 'nest' })),
   });
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: the projections finish their batch, running jobs end, then exit 0 (within 9 s, else 1).
+  stopOnSignals(app, { logger });
   await app.init();
 }
 

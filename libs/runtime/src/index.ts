@@ -1,5 +1,7 @@
 export * from './config/ledger-config';
+export * from './config/http-edge-settings';
 export * from './logging/logger';
+export * from './lifecycle/stop-on-signals';
 export * from './rulebook/rulebook';
 export * from './schemas/event-data-validator';
 export * from './commands/command-loop';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   APPLIED_MIGRATIONS,
   CREATE_MIGRATIONS_TABLE,
+  ENSURE_DATABASE_GRANTS,
   LOCK_MIGRATIONS,
   RECORD_MIGRATION,
   SERVER_ENCODING,
@@ -31,7 +32,8 @@ export function loadMigrations(directory = projectPath('libs', 'store', 'migrati
 
 /**
  * Applies the migrations not yet applied, each in its own transaction under an advisory lock, as the
- * connecting role (the owner). Returns the ones it applied.
+ * connecting role (the owner), then grants the service role what it needs of the database itself if
+ * it lacks it (a database restored from pg_dump). Returns the migrations it applied.
  */
 export async function migrate(db: SqlDatabase, migrations = loadMigrations()): Promise<Migration[]> {
   const [{ server_encoding: encoding }] = await db.query<{ server_encoding: string }>(SERVER_ENCODING);
@@ -52,6 +54,12 @@ export async function migrate(db: SqlDatabase, migrations = loadMigrations()): P
     });
     if (done) applied.push(migration);
   }
+  // Not carried by pg_dump of the database: a restored ledger gets it back here (under the lock, as
+  // two processes granting at once may collide).
+  await db.transaction(async (tx) => {
+    await tx.query(LOCK_MIGRATIONS);
+    await tx.exec(ENSURE_DATABASE_GRANTS);
+  });
   return applied;
 }
 

@@ -1,28 +1,11 @@
-import type { Role } from '@ledger/events';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { Problem } from '../http/problem';
-
-/** Who reads applications and grants: oversight all, a body officer its organisation's, a data user its own. */
-export const APPLICATION_AND_GRANT_READERS = [
-  'platform_admin',
-  'supervisor',
-  'compliance_officer',
-  'body_officer',
-  'data_user',
-] as const satisfies readonly Role[];
-
-/** Who reads violation cases and detections: oversight all, a body officer its organisation's. */
-export const VIOLATION_READERS = [
-  'platform_admin',
-  'supervisor',
-  'compliance_officer',
-  'body_officer',
-] as const satisfies readonly Role[];
 
 /**
  * The rows of the access views a caller may see: every row (platform admins, supervisors, compliance
  * officers), the rows on its organisation's datasets (a body officer), or its own applications and
- * grants (a data user: the owner is its principal id). Other roles never get this far (`@Roles`).
+ * grants (a data user: the owner is its principal id). Other roles never get this far: the
+ * authorisation matrix (access/authorization-matrix.ts) does not let them call these routes.
  */
 export type AccessScope =
   { kind: 'all' } | { kind: 'organization'; organizationId: string } | { kind: 'own'; principalId: string };

@@ -1,18 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Public, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { Problem } from '../http/problem';
 import { MinPositionQuery, ViewReadiness } from '../views/view-readiness';
-import {
-  AccessScope,
-  accessScopeOf,
-  APPLICATION_AND_GRANT_READERS,
-  inScope,
-  listScopeOf,
-  VIOLATION_READERS,
-} from './access-scope';
+import { AccessScope, accessScopeOf, inScope, listScopeOf } from './access-scope';
 import {
   ApplicationItemDto,
   ApplicationPageDto,
@@ -54,7 +47,6 @@ export class ApplicationViewsController {
   ) {}
 
   @Get()
-  @Roles(...APPLICATION_AND_GRANT_READERS)
   @ApiOperation({
     summary: 'The applications queue for conditional data, with review deadlines',
     description:
@@ -81,7 +73,6 @@ export class ApplicationViewsController {
   }
 
   @Get(':id')
-  @Roles(...APPLICATION_AND_GRANT_READERS)
   @ApiParam({ name: 'id', description: 'The application (`application-<id>`).' })
   @ApiOperation({
     summary: 'One application, as in the queue',
@@ -117,7 +108,6 @@ export class GrantViewsController {
   ) {}
 
   @Get()
-  @Roles(...APPLICATION_AND_GRANT_READERS)
   @ApiOperation({
     summary:
       'The grants registry: who may use which conditional data, until when, and the next usage report due',
@@ -143,7 +133,6 @@ export class GrantViewsController {
   }
 
   @Get(':id')
-  @Roles(...APPLICATION_AND_GRANT_READERS)
   @ApiParam({ name: 'id', description: 'The grant (`grant-<id>`).' })
   @ApiOperation({
     summary: 'One grant, as in the registry',
@@ -174,7 +163,6 @@ export class ViolationViewsController {
   ) {}
 
   @Get()
-  @Roles(...VIOLATION_READERS)
   @ApiOperation({
     summary: 'The violation cases',
     description:
@@ -198,7 +186,6 @@ export class ViolationViewsController {
   }
 
   @Get(':id')
-  @Roles(...VIOLATION_READERS)
   @ApiParam({ name: 'id', description: 'The violation case (`violation-<id>`).' })
   @ApiOperation({
     summary: 'One violation case',
@@ -229,7 +216,6 @@ export class DetectionViewsController {
   ) {}
 
   @Get()
-  @Roles(...VIOLATION_READERS)
   @ApiOperation({
     summary: 'Suspected violations: accesses to conditional data that no active grant covers',
     description:
@@ -261,7 +247,6 @@ export class PublicRevocationsController {
   ) {}
 
   @Get()
-  @Public()
   @ApiOperation({
     summary: 'Public notices of closed data access (关闭数据获取权限)',
     description:

@@ -1,15 +1,6 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Actor, ANONYMOUS_ACTOR, Role } from '@ledger/events';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { Actor, ANONYMOUS_ACTOR } from '@ledger/events';
 import type { AuthenticatedPrincipal } from './principal-directory';
-
-export const PUBLIC_ROUTE = 'ledger:public-route';
-export const ALLOWED_ROLES = 'ledger:allowed-roles';
-
-/** Answers without a key (a key, if sent, must still be valid). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
-
-/** Only these roles may call the route; finer rules (own organisation, own key) stay in the handler. */
-export const Roles = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
 
 export interface LedgerRequestContext {
   principal?: AuthenticatedPrincipal;

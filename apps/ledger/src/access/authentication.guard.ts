@@ -1,48 +1,48 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import type { Role } from '@ledger/events';
 import { Problem } from '../http/problem';
-import { ALLOWED_ROLES, LedgerRequestContext, PUBLIC_ROUTE } from './access.decorators';
+import type { LedgerRequestContext } from './access.decorators';
 import { hashToken } from './api-keys';
+import { mayCall, requiredAccess, roleRefusal } from './authorization-matrix';
+import { bearerJwtOf, JwtAuthenticator } from './jwt-authenticator';
 import { PrincipalDirectory } from './principal-directory';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 
 /**
- * Every route needs a valid key unless it is @Public(); a key that is sent must be valid everywhere,
- * public routes included. @Roles() narrows who may call a route.
+ * Every route needs a valid key unless the authorisation matrix (authorization-matrix.ts) makes it
+ * public; a key that is sent must be valid everywhere, public routes included. The matrix names the
+ * roles that may call each route, and a route it does not list is refused.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
     private readonly directory: PrincipalDirectory,
+    private readonly jwtAuthenticator: JwtAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & LedgerRequestContext>();
-    const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false;
+    const access = requiredAccess(request);
+    const isPublic = access.who === 'public';
     const header = request.headers.authorization;
 
     if (header === undefined) {
       if (isPublic) return true;
       throw unauthorized('MissingCredentials', 'send Authorization: Bearer <API key>');
     }
+    const jwt = bearerJwtOf(header);
     const match = BEARER.exec(header);
-    if (!match)
+    if (jwt === undefined && !match)
       throw unauthorized('InvalidCredentials', 'the Authorization header must be "Bearer <API key>"');
-    const principal = await this.directory.authenticate(hashToken(match[1]));
+    const principal =
+      jwt !== undefined
+        ? await this.jwtAuthenticator.authenticate(jwt)
+        : match && (await this.directory.authenticate(hashToken(match[1])));
     if (!principal) throw unauthorized('InvalidCredentials', 'the API key is unknown or revoked');
     request.principal = principal;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ALLOWED_ROLES, targets);
-    if (roles && !roles.includes(principal.role)) {
-      throw Problem.forbidden(
-        `this action needs one of the roles ${roles.join(', ')}; you are a ${principal.role}`,
-      );
-    }
+    if (!mayCall(access, principal.role)) throw roleRefusal(access, principal.role);
     return true;
   }
 }

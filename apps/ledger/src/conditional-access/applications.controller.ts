@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandResult } from '@ledger/runtime';
-import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
+import { actorOf, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { definedOnly, EmptyBodyPipe } from '../http/command-body';
@@ -38,7 +38,6 @@ export class ApplicationsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @Roles('data_user')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Apply for a conditional dataset (ApplicationSubmitted); data users only',
@@ -68,7 +67,6 @@ export class ApplicationsController {
   }
 
   @Post(':id/request-supplement')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Ask the applicant for more (ApplicationSupplementRequested); stops the review clock',
@@ -87,7 +85,6 @@ export class ApplicationsController {
   }
 
   @Post(':id/supplement')
-  @Roles('data_user')
   @HttpCode(200)
   @ApiOperation({ summary: 'Answer the reviewer (ApplicationSupplemented); restarts the review clock' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -104,7 +101,6 @@ export class ApplicationsController {
   }
 
   @Post(':id/approve')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Approve with the data utilisation agreement’s terms (ApplicationApproved)',
@@ -129,7 +125,6 @@ export class ApplicationsController {
   }
 
   @Post(':id/reject')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reject, naming the reasons (ApplicationRejected)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -149,7 +144,6 @@ export class ApplicationsController {
   }
 
   @Post(':id/withdraw')
-  @Roles('data_user')
   @HttpCode(200)
   @ApiBody(EMPTY_BODY)
   @ApiOperation({ summary: 'Withdraw the application before signing (ApplicationWithdrawn)' })
@@ -166,7 +160,6 @@ export class ApplicationsController {
   }
 
   @Post(':id/sign-agreement')
-  @Roles('data_user')
   @HttpCode(200)
   @ApiBody(EMPTY_BODY)
   @ApiOperation({

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandResult } from '@ledger/runtime';
-import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
+import { actorOf, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { definedOnly } from '../http/command-body';
@@ -19,7 +19,6 @@ export class GrantsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post(':id/usage-reports')
-  @Roles('data_user')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Report on the use of the data for a period (UsageReported); the grantee only',
@@ -46,7 +45,6 @@ export class GrantsController {
   }
 
   @Post(':id/suspend')
-  @Roles('supervisor', 'body_officer')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Suspend the grant pending a check (GrantSuspended)',
@@ -65,7 +63,6 @@ export class GrantsController {
   }
 
   @Post(':id/reinstate')
-  @Roles('supervisor', 'body_officer')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Reinstate a suspended grant (GrantReinstated)',
@@ -84,7 +81,6 @@ export class GrantsController {
   }
 
   @Post(':id/revoke')
-  @Roles('supervisor')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Close the access for good (AccessRevoked); supervisors only',

@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandResult } from '@ledger/runtime';
-import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
+import { actorOf, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { definedOnly, EmptyBodyPipe } from '../http/command-body';
@@ -27,7 +27,6 @@ export class ViolationsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @Roles('supervisor')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Open a violation case about a grant or a principal (ViolationReported)',
@@ -49,7 +48,6 @@ export class ViolationsController {
   }
 
   @Post(':id/open-investigation')
-  @Roles('supervisor')
   @HttpCode(200)
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: false, example: {} } })
   @ApiOperation({ summary: 'Start investigating (ViolationInvestigationOpened)' })
@@ -66,7 +64,6 @@ export class ViolationsController {
   }
 
   @Post(':id/confirm')
-  @Roles('supervisor')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Confirm the violation (ViolationConfirmed): the case’s grant is revoked in the same append',
@@ -87,7 +84,6 @@ export class ViolationsController {
   }
 
   @Post(':id/dismiss')
-  @Roles('supervisor')
   @HttpCode(200)
   @ApiOperation({ summary: 'Dismiss the case, explaining why (ViolationDismissed)' })
   @ApiOkResponse({ type: CommandResponseDto })

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { DATASET_CATALOGUE, DatasetCatalogueEntry, readDatasetCatalogue } from '@ledger/projections';
 import { JOURNAL } from '@ledger/runtime';
 import type { Journal } from '@ledger/store';
-import { Public } from '../access/access.decorators';
 import { ViewReadiness } from '../views/view-readiness';
 import {
   DatasetCataloguePageDto,
@@ -61,7 +60,6 @@ export class PublicOpenListController {
   ) {}
 
   @Get()
-  @Public()
   @ApiOperation({
     summary: 'The public open list (开放清单): what is or will be opened, and on what terms',
     description:

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatasetCommand } from '@ledger/domain';
 import { CommandResult } from '@ledger/runtime';
-import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
+import { actorOf, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { definedOnly } from '../http/command-body';
@@ -62,7 +62,6 @@ export class DatasetsController {
   ) {}
 
   @Post()
-  @Roles('body_officer')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register a dataset on its body’s open list, classified (DatasetRegistered)' })
   @ApiCreatedResponse({ type: CommandResponseDto })
@@ -86,7 +85,6 @@ export class DatasetsController {
   }
 
   @Post(':id/reclassify')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({
@@ -113,7 +111,6 @@ export class DatasetsController {
   }
 
   @Post(':id/releases')
-  @Roles('body_officer')
   @HttpCode(201)
   @ApiHeader(IF_MATCH)
   @ApiOperation({
@@ -138,7 +135,6 @@ export class DatasetsController {
   }
 
   @Post(':id/suspend')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Suspend opening (DatasetSuspended)' })
@@ -162,7 +158,6 @@ export class DatasetsController {
   }
 
   @Post(':id/restore')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({
@@ -189,7 +184,6 @@ export class DatasetsController {
   }
 
   @Post(':id/withdraw')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Withdraw the dataset for good (DatasetWithdrawn)' })

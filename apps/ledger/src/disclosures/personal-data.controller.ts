@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
+import { actorOf, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { CaseKind, PersonalDataDisclosureService } from './personal-data-disclosure.service';
@@ -34,7 +34,6 @@ export class PersonalDataController {
   constructor(private readonly disclosures: PersonalDataDisclosureService) {}
 
   @Get('corrections/:id/personal-data')
-  @Roles('body_officer')
   @ApiOperation({
     summary: 'The reporter’s details and the evidence of a correction, in plain text',
     description: WHO,
@@ -49,7 +48,6 @@ export class PersonalDataController {
   }
 
   @Get('objections/:id/personal-data')
-  @Roles('body_officer')
   @ApiOperation({
     summary: 'The objector’s details and the evidence of an objection, in plain text',
     description: WHO,
@@ -64,7 +62,6 @@ export class PersonalDataController {
   }
 
   @Get('applications/:id/personal-data')
-  @Roles('body_officer', 'data_user')
   @ApiOperation({ summary: 'The applicant’s details of an application, in plain text', description: WHO })
   @ApiOkResponse({ type: PersonalDataDisclosureDto })
   application(

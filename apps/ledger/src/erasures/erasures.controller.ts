@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mentionsContact } from '@ledger/runtime';
-import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { commandResponse } from '../http/command-response';
 import { Problem } from '../http/problem';
@@ -18,7 +18,6 @@ export class ErasuresController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @Roles('platform_admin')
   @HttpCode(201)
   @ApiOperation({
     summary: "Erase a person's personal data everywhere (PersonalDataErased)",

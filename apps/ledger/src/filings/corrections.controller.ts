@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandResult } from '@ledger/runtime';
-import { actorOrAnonymous, CurrentPrincipal, Public, Roles } from '../access/access.decorators';
+import { actorOrAnonymous, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { definedOnly, EmptyBodyPipe } from '../http/command-body';
@@ -27,7 +27,6 @@ export class CorrectionsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @Public()
   @HttpCode(201)
   @ApiOperation({
     summary: 'Report an error or omission in a released version (CorrectionRequested); no login needed',
@@ -56,7 +55,6 @@ export class CorrectionsController {
 
   @Post(':id/start-verification')
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: false, example: {} } })
-  @Roles('body_officer', 'platform_admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start verifying the correction (CorrectionVerificationStarted)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -72,7 +70,6 @@ export class CorrectionsController {
   }
 
   @Post(':id/resolve')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandResult } from '@ledger/runtime';
-import { actorOrAnonymous, CurrentPrincipal, Public, Roles } from '../access/access.decorators';
+import { actorOrAnonymous, CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { definedOnly, EmptyBodyPipe } from '../http/command-body';
@@ -31,7 +31,6 @@ export class ObjectionsController {
   constructor(private readonly commandBus: CommandBus) {}
 
   @Post()
-  @Public()
   @HttpCode(201)
   @ApiOperation({
     summary:
@@ -58,7 +57,6 @@ export class ObjectionsController {
 
   @Post(':id/start-verification')
   @ApiBody({ required: false, schema: { type: 'object', additionalProperties: false, example: {} } })
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start verifying the objection (ObjectionVerificationStarted)' })
   @ApiOkResponse({ type: CommandResponseDto })
@@ -74,7 +72,6 @@ export class ObjectionsController {
   }
 
   @Post(':id/resolve')
-  @Roles('body_officer')
   @HttpCode(200)
   @ApiOperation({
     summary:

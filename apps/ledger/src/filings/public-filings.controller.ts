@@ -10,7 +10,6 @@ import {
 } from '@ledger/events';
 import { EVENT_STORE, Rulebooks } from '@ledger/runtime';
 import type { EventStore, StoredEntry } from '@ledger/store';
-import { Public } from '../access/access.decorators';
 import { Problem } from '../http/problem';
 import { caseDeadlines } from './case-deadlines';
 
@@ -61,7 +60,6 @@ export class PublicFilingsController {
   ) {}
 
   @Get(':receipt')
-  @Public()
   @ApiOperation({
     summary: 'A correction’s or objection’s status, deadlines and outcome, by its receipt (no login)',
   })

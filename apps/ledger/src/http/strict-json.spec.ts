@@ -107,6 +107,28 @@ describe('parsing a request body as strict JSON', () => {
     });
   });
 
+  describe('members of one object', () => {
+    const withMembers = (count: number) =>
+      `{${Array.from({ length: count }, (_, i) => `"m${i}":0`).join(',')}}`;
+
+    it('accepts 1000 members in one object', () => {
+      expect(Object.keys(parse(withMembers(1000)) as object)).toHaveLength(1000);
+    });
+
+    it.each([
+      ['at the top level', (body: string) => body],
+      ['in an object nested in an array', (body: string) => `{"a":[${body}]}`],
+    ])('refuses 1001 members %s with 400 TooManyMembers', (_, wrap) => {
+      expect(problemFor(wrap(withMembers(1001)))).toMatchObject({ status: 400, code: 'TooManyMembers' });
+    });
+
+    it('refuses 60,000 members at once, quickly (validating them held the event loop for ten seconds)', () => {
+      const started = Date.now();
+      expect(problemFor(withMembers(60_000))).toMatchObject({ status: 400, code: 'TooManyMembers' });
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+  });
+
   describe('nesting', () => {
     it('accepts exactly 32 levels', () => {
       expect(parse(nested(32))).toEqual(JSON.parse(nested(32)));

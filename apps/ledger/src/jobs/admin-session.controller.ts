@@ -1,7 +1,6 @@
 import { Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public, Roles } from '../access/access.decorators';
 import { expiredSessionCookie, QUEUE_BOARD_PATH, sessionCookie, SESSION_SECONDS } from './admin-session';
 
 /** Signs a browser in to the queue board and out again (see admin-session.ts). */
@@ -9,7 +8,6 @@ import { expiredSessionCookie, QUEUE_BOARD_PATH, sessionCookie, SESSION_SECONDS 
 @Controller('v1/admin/session')
 export class AdminSessionController {
   @Post()
-  @Roles('platform_admin')
   @HttpCode(204)
   @ApiBearerAuth()
   @ApiOperation({
@@ -27,7 +25,6 @@ export class AdminSessionController {
   }
 
   @Delete()
-  @Public()
   @HttpCode(204)
   @ApiOperation({ summary: 'End the browser session on the queue board (clears the cookie)' })
   @ApiNoContentResponse({ description: 'The session cookie is cleared.' })

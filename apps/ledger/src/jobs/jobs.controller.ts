@@ -2,7 +2,6 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { JOB_RUNNER, JobRunner, JOURNAL, outboxCounts } from '@ledger/runtime';
 import type { Journal } from '@ledger/store';
-import { Roles } from '../access/access.decorators';
 import { JobsOverviewDto, QueueCountsDto } from './jobs.dto';
 
 const RUNNER_TIMEOUT_MS = 2_000;
@@ -19,7 +18,6 @@ export class JobsController {
   ) {}
 
   @Get()
-  @Roles('platform_admin')
   @ApiOperation({
     summary: 'The job runner and the job outbox, per queue',
     description:

@@ -17,6 +17,7 @@ import {
 } from '@ledger/runtime';
 import type { Journal } from '@ledger/store';
 import { hashToken } from '../access/api-keys';
+import { authorizationOf, mayCall } from '../access/authorization-matrix';
 import { PrincipalDirectory } from '../access/principal-directory';
 import { Problem, STATUS_TITLES } from '../http/problem';
 import {
@@ -110,7 +111,7 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Platform admins only, by the Authorization header or else the session cookie. */
+  /** The roles the authorisation matrix names (platform admins), by the Authorization header or else the session cookie. */
   private async admit(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const header = request.headers.authorization;
     const fromCookie = header === undefined ? sessionTokenOf(request.headers.cookie) : undefined;
@@ -141,10 +142,14 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
       if (fromCookie !== undefined) reply.header('set-cookie', expiredSessionCookie());
       return refuse(request, reply, 'InvalidCredentials', 'the API key is unknown or revoked');
     }
-    if (principal.role !== 'platform_admin') {
+    const { entry } = authorizationOf(request.method, request.routeOptions.url);
+    if (!entry || !mayCall(entry, principal.role)) {
+      const who = entry && entry.who !== 'public' ? entry.who.join(', ') : 'nobody';
       return problem(
         reply,
-        Problem.forbidden(`the queue board is for platform admins; you are a ${principal.role}`),
+        Problem.forbidden(
+          `the queue board is for ${who} (the authorisation matrix); you are a ${principal.role}`,
+        ),
       );
     }
     return undefined;

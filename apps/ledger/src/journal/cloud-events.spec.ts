@@ -192,6 +192,9 @@ describe('reading CloudEvents', () => {
       ['a type beyond 100 characters', { type: 'T'.repeat(101) }, '/type'],
       ['a source with a space', { source: 'urn:gateway download' }, '/source'],
       ['a source with a control character', { source: 'urn:gateway\n' }, '/source'],
+      ['an id with CR LF', { id: 'evt\r\n1' }, '/id'],
+      ['a subject with a C1 control character', { subject: 'usage-\u0085x' }, '/subject'],
+      ['a type with a tab', { type: 'Data\tAccessed' }, '/type'],
       ['a time that is no instant', { time: '2026-02-30T08:00:00Z' }, '/time'],
       ['an expectedversion of -1', { expectedversion: -1 }, '/expectedversion'],
     ])('refuses %s, naming the attribute', (_, overrides, field) => {
@@ -314,6 +317,12 @@ describe('reading CloudEvents', () => {
         withBinaryHeader('ce-subject', '100%'),
         'ce-subject',
         'is not correctly percent-encoded',
+      ],
+      [
+        'a percent-encoded CR LF',
+        [...BINARY_HEADERS.filter(([name]) => name !== 'ce-id'), ['ce-id', 'evt%0D%0A1']],
+        'ce-id',
+        'must not hold control characters',
       ],
       [
         'another specversion',

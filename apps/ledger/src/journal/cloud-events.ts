@@ -34,6 +34,8 @@ const KNOWN = new Set([
 ]);
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 const URI_REFERENCE = /^[^\s\p{Cc}]{1,500}$/u;
+/** CloudEvents 1.0, "Type System": a String holds no U+0000–U+001F or U+007F–U+009F. */
+const CONTROL_CHARACTER = /\p{Cc}/u;
 
 /** Reads the events of a POST /v1/events request: structured, batch or binary, by its Content-Type and headers. */
 export function readCloudEvents(
@@ -147,6 +149,11 @@ function readAttributes(
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || value.length === 0 || value.length > max) {
       errors.push({ field: field(name), message: `must be a string of 1 to ${max} characters` });
+      return undefined;
+    }
+    // A CloudEvents String holds no control characters: an id of "a\r\nb" (ce-id: a%0D%0Ab) was recorded.
+    if (CONTROL_CHARACTER.test(value)) {
+      errors.push({ field: field(name), message: 'must not hold control characters' });
       return undefined;
     }
     return value;

@@ -26,7 +26,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isValidStreamId } from '@ledger/events';
 import { EVENT_STORE } from '@ledger/runtime';
 import type { AppendedEvent, AppendResult, EventStore, StoredEntry } from '@ledger/store';
-import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { canReadStream, readableScope } from '../access/journal-access';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { Problem } from '../http/problem';
@@ -47,7 +47,6 @@ export class JournalController {
   ) {}
 
   @Post('events')
-  @Roles('publisher')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Publish CloudEvents (structured, batch or binary mode)',

@@ -41,12 +41,21 @@ export class ReadEventsQuery {
   streamId?: string;
 }
 
+/** The journal keeps stream versions as PostgreSQL `integer`: a larger fromVersion failed in SQL (a 500). */
+const MAX_STREAM_VERSION = 2_147_483_647;
+
 export class ReadStreamQuery {
-  @ApiPropertyOptional({ description: 'First stream version to return (inclusive).', minimum: 0, default: 0 })
+  @ApiPropertyOptional({
+    description: 'First stream version to return (inclusive).',
+    minimum: 0,
+    maximum: MAX_STREAM_VERSION,
+    default: 0,
+  })
   @IsOptional()
   @DecimalDigits()
   @IsInt()
   @Min(0)
+  @Max(MAX_STREAM_VERSION)
   fromVersion?: number;
 
   @ApiPropertyOptional({ description: 'Page size.', minimum: 1, maximum: MAX_PAGE, default: MAX_PAGE })

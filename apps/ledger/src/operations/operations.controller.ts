@@ -5,7 +5,6 @@ import type { FastifyReply } from 'fastify';
 import { ProjectionEngine } from '@ledger/projections';
 import { EVENT_STORE, LedgerMetrics, REDIS, Redis, TRANSPARENCY_LOG } from '@ledger/runtime';
 import type { EventStore, TransparencyLog } from '@ledger/store';
-import { Public } from '../access/access.decorators';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -23,14 +22,12 @@ export class OperationsController {
   ) {}
 
   @Get('health/live')
-  @Public()
   @ApiOperation({ summary: 'Liveness: the process answers (restart it if not)' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('health/ready')
-  @Public()
   @ApiOperation({
     summary:
       'Readiness: the journal database (and Redis, when configured) answer; 503 with the failing part otherwise. ' +
@@ -51,7 +48,6 @@ export class OperationsController {
   }
 
   @Get('metrics')
-  @Public()
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
   @ApiOperation({ summary: 'Prometheus metrics' })
   async prometheus(): Promise<string> {

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { commandResponse, CommandResponseDto } from '../http/command-response';
 import { Page, pageById, PageQuery } from '../http/pagination';
@@ -21,7 +21,6 @@ export class OrganizationsController {
   ) {}
 
   @Post()
-  @Roles('platform_admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Register an organisation (a data-opening body, a data user, the platform)' })
   @ApiCreatedResponse({ type: CommandResponseDto })

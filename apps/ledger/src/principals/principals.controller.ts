@@ -16,7 +16,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Authority } from '@ledger/domain';
-import { actorOf, CurrentPrincipal, Roles } from '../access/access.decorators';
+import { actorOf, CurrentPrincipal } from '../access/access.decorators';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { commandResponse, CommandResponseDto, parseIfMatch } from '../http/command-response';
 import { Page, pageById, PageQuery } from '../http/pagination';
@@ -43,7 +43,6 @@ export class PrincipalsController {
   ) {}
 
   @Post()
-  @Roles('platform_admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a principal with a role, and issue its first API key (shown once)' })
   @ApiCreatedResponse({ type: IssuedKeyResponseDto })
@@ -66,7 +65,6 @@ export class PrincipalsController {
   }
 
   @Get()
-  @Roles('platform_admin')
   @ApiOperation({ summary: 'List principals and the state of their keys (never the keys themselves)' })
   @ApiOkResponse({ type: PrincipalPageDto })
   list(@Query() query: PageQuery): Page<PrincipalDto> {
@@ -82,7 +80,6 @@ export class PrincipalsController {
   }
 
   @Post(':id/role')
-  @Roles('platform_admin')
   @HttpCode(200)
   @ApiOperation({ summary: "Change a principal's role, organisation or publishing scope" })
   @ApiOkResponse({ type: CommandResponseDto })

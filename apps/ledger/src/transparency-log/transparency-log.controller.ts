@@ -11,7 +11,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { EVENT_STORE, TRANSPARENCY_LOG } from '@ledger/runtime';
 import type { EventStore, StoredCheckpoint, TransparencyLog } from '@ledger/store';
-import { CurrentPrincipal, Public, Roles } from '../access/access.decorators';
+import { CurrentPrincipal } from '../access/access.decorators';
 import { canReadStream } from '../access/journal-access';
 import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
 import { Problem } from '../http/problem';
@@ -41,7 +41,6 @@ export class TransparencyLogController {
   ) {}
 
   @Get('checkpoint')
-  @Public()
   @ApiOperation({
     summary: 'The latest signed checkpoint',
     description:
@@ -61,7 +60,6 @@ export class TransparencyLogController {
   }
 
   @Get('key')
-  @Public()
   @ApiOperation({
     summary: "The log's origin and the verifier key to pin",
     description:
@@ -72,7 +70,6 @@ export class TransparencyLogController {
   }
 
   @Post('checkpoints')
-  @Roles('platform_admin')
   @ApiBearerAuth()
   @HttpCode(201)
   @ApiOperation({
@@ -90,7 +87,6 @@ export class TransparencyLogController {
   }
 
   @Get('checkpoints')
-  @Public()
   @ApiOperation({
     summary: 'Every checkpoint kept, by tree size',
     description: 'Answers {"checkpoints":[…],"next"?}.',
@@ -107,7 +103,6 @@ export class TransparencyLogController {
   }
 
   @Get('checkpoints/:size')
-  @Public()
   @ApiParam({ name: 'size', description: 'The tree size the checkpoint signed.' })
   @ApiOperation({
     summary: 'One kept checkpoint',
@@ -161,7 +156,6 @@ export class TransparencyLogController {
   }
 
   @Get('proofs/inclusion')
-  @Public()
   @ApiOperation({
     summary: "An entry's inclusion proof (RFC 9162)",
     description: 'Answers {"leafIndex","treeSize","leafHash","proof":["<base64>"…]}, hashes only.',
@@ -186,7 +180,6 @@ export class TransparencyLogController {
   }
 
   @Get('proofs/consistency')
-  @Public()
   @ApiOperation({
     summary: 'A consistency proof between two tree sizes (RFC 9162)',
     description: 'Answers {"from","to","proof":["<base64>"…]}: the older tree is a prefix of the newer one.',

@@ -1,3 +1,5 @@
+import { DEFAULT_HSTS_MAX_AGE_SECONDS } from './http-edge-settings';
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { ConfigurationError, loadConfig, MASTER_KEY_FORMAT, parseMasterKey } from './ledger-config';
 
 /** The problems loadConfig reports for `env`, one per line of its ConfigurationError. */
@@ -35,6 +37,13 @@ describe('loading the configuration', () => {
       checkpointIntervalMs: 10_000,
       sequencer: true,
       masterKey: undefined,
+      rateLimits: {
+        perPrincipal: { max: 1200, windowMs: 60_000 },
+        anonymousFilings: { max: 20, windowMs: 3_600_000 },
+        anonymous: { max: 300, windowMs: 60_000 },
+      },
+      trustProxy: false,
+      hstsMaxAgeSeconds: DEFAULT_HSTS_MAX_AGE_SECONDS,
     });
   });
 
@@ -70,6 +79,11 @@ describe('loading the configuration', () => {
         LEDGER_CHECKPOINT_INTERVAL_MS: '5000',
         LEDGER_SEQUENCER: 'off',
         LEDGER_MASTER_KEY: MASTER_KEY.toString('hex'),
+        LEDGER_RATE_LIMIT_PER_PRINCIPAL: '600/30s',
+        LEDGER_RATE_LIMIT_ANONYMOUS_FILINGS: '5',
+        LEDGER_RATE_LIMIT_ANONYMOUS: 'off',
+        LEDGER_TRUST_PROXY: '10.0.0.0/8,::1',
+        LEDGER_HSTS: 'off',
       }),
     ).toEqual({
       port: 8080,
@@ -88,6 +102,12 @@ describe('loading the configuration', () => {
       checkpointIntervalMs: 5000,
       sequencer: false,
       masterKey: MASTER_KEY,
+      rateLimits: {
+        perPrincipal: { max: 600, windowMs: 30_000 },
+        anonymousFilings: { max: 5, windowMs: 3_600_000 },
+      },
+      trustProxy: ['10.0.0.0/8', '::1'],
+      hstsMaxAgeSeconds: 0,
     });
   });
 
@@ -142,6 +162,141 @@ describe('loading the configuration', () => {
       expect(new Set(forms.map((form) => parseMasterKey(form)?.toString('hex')))).toEqual(
         new Set([MASTER_KEY.toString('hex')]),
       );
+    });
+  });
+
+  describe('LEDGER_JWT_*', () => {
+    const ISSUER = 'https://sso.example.sh.gov.cn/realms/open-data';
+    const jwkOf = (key: KeyObject) => key.export({ format: 'jwk' }) as Record<string, unknown>;
+    const ed25519 = generateKeyPairSync('ed25519');
+    const JWKS = { keys: [{ ...jwkOf(ed25519.publicKey), kid: 'ed-1' }] };
+
+    it('leaves JWT sign-in off without an issuer', () => {
+      expect('jwt' in loadConfig({})).toBe(false);
+    });
+
+    it('reads an issuer with an inline JWKS, with the default audience and clock tolerance', () => {
+      expect(loadConfig({ LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS: JSON.stringify(JWKS) }).jwt).toEqual({
+        issuer: ISSUER,
+        audience: 'open-data-ledger',
+        jwks: JWKS,
+        clockToleranceSeconds: 30,
+      });
+    });
+
+    it('reads an issuer with a JWKS URL, an audience and a clock tolerance', () => {
+      expect(
+        loadConfig({
+          LEDGER_JWT_ISSUER: ISSUER,
+          LEDGER_JWT_JWKS_URL: `${ISSUER}/protocol/openid-connect/certs`,
+          LEDGER_JWT_AUDIENCE: 'ledger-prod',
+          LEDGER_JWT_CLOCK_TOLERANCE_SECONDS: '300',
+        }).jwt,
+      ).toEqual({
+        issuer: ISSUER,
+        audience: 'ledger-prod',
+        jwksUrl: `${ISSUER}/protocol/openid-connect/certs`,
+        clockToleranceSeconds: 300,
+      });
+    });
+
+    it.each(['http://localhost:8080/jwks', 'http://127.0.0.1/jwks', 'http://[::1]:9000/jwks'])(
+      'takes a JWKS URL over http to the loopback address %s',
+      (url) => {
+        expect(loadConfig({ LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS_URL: url }).jwt?.jwksUrl).toBe(url);
+      },
+    );
+
+    it('takes EC P-256 and RSA public keys, and more than one', () => {
+      const keys = [
+        jwkOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey),
+        jwkOf(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey),
+        ...JWKS.keys,
+      ];
+      expect(
+        loadConfig({ LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS: JSON.stringify({ keys }) }).jwt?.jwks,
+      ).toEqual({ keys });
+    });
+
+    it.each([
+      ['neither', {}],
+      ['both', { LEDGER_JWT_JWKS_URL: 'https://sso.example/jwks', LEDGER_JWT_JWKS: JSON.stringify(JWKS) }],
+    ])('reports an issuer with %s of LEDGER_JWT_JWKS_URL and LEDGER_JWT_JWKS', (_, env) => {
+      expect(problemsWith({ LEDGER_JWT_ISSUER: ISSUER, ...env })).toEqual([
+        "LEDGER_JWT_ISSUER needs exactly one of LEDGER_JWT_JWKS_URL (the issuer's JWKS endpoint) and LEDGER_JWT_JWKS (its JWKS inline)",
+      ]);
+    });
+
+    it.each([
+      'http://sso.example.sh.gov.cn/jwks',
+      'http://10.0.0.7/jwks',
+      'ftp://sso.example/jwks',
+      'sso/jwks',
+    ])('reports a JWKS URL %j that is neither https nor http to loopback', (url) => {
+      expect(problemsWith({ LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS_URL: url })).toEqual([
+        'LEDGER_JWT_JWKS_URL must be an https URL (http only to a loopback address)',
+      ]);
+    });
+
+    it.each([
+      ['not JSON', '{keys:', 'LEDGER_JWT_JWKS is not JSON: it must be a JWKS, {"keys":[…]}'],
+      [
+        'a single JWK',
+        JSON.stringify(JWKS.keys[0]),
+        'LEDGER_JWT_JWKS must be a JWKS, {"keys":[…]}, with at least one key',
+      ],
+      ['no keys', '{"keys":[]}', 'LEDGER_JWT_JWKS must be a JWKS, {"keys":[…]}, with at least one key'],
+      ['a key that is not an object', '{"keys":["ed-1"]}', 'LEDGER_JWT_JWKS key 0: is not a JSON object'],
+      [
+        'a symmetric key',
+        '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}',
+        "LEDGER_JWT_JWKS key 0: holds private key material (k); give the issuer's public keys only",
+      ],
+      [
+        'a key of an unknown type',
+        '{"keys":[{"kty":"PQC","x":"AA"}]}',
+        'LEDGER_JWT_JWKS key 0: must be an OKP, EC or RSA public key (the ledger accepts EdDSA, ES256 and RS256 signatures)',
+      ],
+      [
+        'a key that does not import',
+        '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"not-a-point"}]}',
+        'LEDGER_JWT_JWKS key 0: is not a valid public key',
+      ],
+      [
+        'an RSA key of 1024 bits',
+        JSON.stringify({ keys: [jwkOf(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey)] }),
+        'LEDGER_JWT_JWKS key 0: an RSA key must have 2048 bits or more',
+      ],
+    ])('reports an inline JWKS that is %s', (_, jwks, problem) => {
+      expect(problemsWith({ LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS: jwks })).toEqual([problem]);
+    });
+
+    it('reports a private key in the inline JWKS without repeating it', () => {
+      const privateJwk = jwkOf(ed25519.privateKey);
+      const jwks = JSON.stringify({ keys: [...JWKS.keys, privateJwk] });
+
+      const problems = problemsWith({ LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS: jwks });
+
+      expect(problems).toEqual([
+        "LEDGER_JWT_JWKS key 1: holds private key material (d); give the issuer's public keys only",
+      ]);
+      expect(problems.join('\n')).not.toContain(privateJwk.d as string);
+    });
+
+    it('reports a clock tolerance above 300 s', () => {
+      expect(
+        problemsWith({
+          LEDGER_JWT_ISSUER: ISSUER,
+          LEDGER_JWT_JWKS: JSON.stringify(JWKS),
+          LEDGER_JWT_CLOCK_TOLERANCE_SECONDS: '301',
+        }),
+      ).toEqual(['LEDGER_JWT_CLOCK_TOLERANCE_SECONDS must be an integer from 0 to 300, not "301"']);
+    });
+
+    it('reports JWT settings without LEDGER_JWT_ISSUER rather than ignoring them', () => {
+      expect(
+        problemsWith({ LEDGER_JWT_JWKS_URL: 'https://sso.example/jwks', LEDGER_JWT_AUDIENCE: 'ledger' }),
+      ).toEqual(['LEDGER_JWT_AUDIENCE, LEDGER_JWT_JWKS_URL are set but LEDGER_JWT_ISSUER is not']);
     });
   });
 

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
-import type { JobHandler, JobOptions, JobRunner, NewJob, QueueCounts } from './job-runner';
+import { isUnavailableError } from '@ledger/store';
+import {
+  JobHandler,
+  JobOptions,
+  JobRunner,
+  NewJob,
+  QueueCounts,
+  unavailableRetryDelayMs,
+} from './job-runner';
 
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BACKOFF_MS = 1_000;
@@ -236,8 +244,18 @@ export class BullMqJobRunner implements JobRunner {
   private startWorker(queue: string, registered: QueueHandler): void {
     const worker = new Worker(
       queue,
-      async (job) => {
-        await registered.handler(job.data, { id: job.id as string, attempt: job.attemptsStarted });
+      async (job, token) => {
+        try {
+          await registered.handler(job.data, { id: job.id as string, attempt: job.attemptsStarted });
+        } catch (error) {
+          if (!isUnavailableError(error) || token === undefined) throw error;
+          // The database is away: back to delayed without counting a try (attemptsMade stays; every
+          // start counts in attemptsStarted, so their difference is the tries the outage took).
+          const inARow = job.attemptsStarted - job.attemptsMade;
+          const backoff = (job.opts.backoff as { delay?: number } | undefined)?.delay ?? DEFAULT_BACKOFF_MS;
+          await job.moveToDelayed(Date.now() + unavailableRetryDelayMs(backoff, inARow), token);
+          throw new DelayedError();
+        }
       },
       {
         connection: { url: this.options.url, retryStrategy: reconnectDelayMs },

@@ -1,4 +1,12 @@
-import type { JobHandler, JobOptions, JobRunner, NewJob, QueueCounts } from './job-runner';
+import { isUnavailableError } from '@ledger/store';
+import {
+  JobHandler,
+  JobOptions,
+  JobRunner,
+  NewJob,
+  QueueCounts,
+  unavailableRetryDelayMs,
+} from './job-runner';
 
 const DEFAULT_ATTEMPTS = 5;
 const DEFAULT_BACKOFF_MS = 1_000;
@@ -16,6 +24,8 @@ interface PendingJob {
   backoffMs: number;
   /** Tries made so far. */
   made: number;
+  /** Tries in a row the database's absence failed (not counted in `made`). */
+  unavailable: number;
   state: 'delayed' | 'waiting' | 'active';
   timer?: NodeJS.Timeout;
 }
@@ -60,6 +70,7 @@ export class InProcessJobRunner implements JobRunner {
       attempts: Math.max(1, options.attempts ?? DEFAULT_ATTEMPTS),
       backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
       made: 0,
+      unavailable: 0,
       state: 'delayed',
     };
     this.jobs.set(key, job);
@@ -153,6 +164,13 @@ export class InProcessJobRunner implements JobRunner {
       await handler(job.payload, { id: job.id, attempt: job.made });
       this.finish(job, 'completed');
     } catch (error) {
+      if (isUnavailableError(error) && !this.closed) {
+        job.made -= 1;
+        job.unavailable += 1;
+        this.schedule(job, unavailableRetryDelayMs(job.backoffMs, job.unavailable));
+        return;
+      }
+      job.unavailable = 0;
       const willRetry = job.made < job.attempts && !this.closed;
       this.options.onFailed?.(job.queue, job.id, error as Error, willRetry);
       if (willRetry) this.schedule(job, job.backoffMs * 2 ** (job.made - 1));

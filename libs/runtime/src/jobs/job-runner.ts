@@ -67,6 +67,21 @@ export interface JobRunner {
 export const JOB_RUNNER = Symbol('JOB_RUNNER');
 
 /**
+ * A try that failed because the database was unavailable (a restart, a failover) says nothing about
+ * the job: both runners try it again without counting it against its tries, after the job's backoff
+ * doubled per such try in a row, at most this long — so a job whose tries would all fall within an
+ * outage (a deadline timer's five within 15 s) runs once the database is back instead of failing.
+ * Such tries are not reported as failures (onFailed): the outage is logged by whatever else needs the
+ * database, and every job waiting on it would otherwise log a line every few seconds.
+ */
+export const UNAVAILABLE_RETRY_MAX_MS = 5_000;
+
+/** The wait before the `tryInARow`-th (1, 2, …) retry of a try the database's absence failed. */
+export function unavailableRetryDelayMs(backoffMs: number, tryInARow: number): number {
+  return Math.min(UNAVAILABLE_RETRY_MAX_MS, backoffMs * 2 ** Math.max(0, tryInARow - 1));
+}
+
+/**
  * A job id from its parts: BullMQ refuses ids with `:` and ids of digits only, and one event fans out
  * to many jobs (one per subscription), so ids are a hash of everything that makes the job unique.
  */

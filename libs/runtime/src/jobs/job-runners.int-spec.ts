@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { DatabaseUnavailableError } from '@ledger/store';
 import { testBackend } from '../../../../test/support/test-backend';
 import { BullMqJobRunner } from './bullmq-job-runner';
 import { InProcessJobRunner } from './in-process-job-runner';
@@ -125,6 +126,23 @@ describe.each(runners)('the %s job runner', (kind, create) => {
     await waitFor(async () => (await runner.counts())['work'].failed === 1);
     await sleep(200);
     expect(tries).toBe(2);
+  });
+
+  it('tries again a job that failed because the database was unavailable, without using up its tries', async () => {
+    // A PostgreSQL restart longer than a job's backoff would otherwise fail it for good (BullMQ then
+    // keeps the failed job a day, and ignores the outbox handing it over again): issue 8's drill.
+    const tries: JobContext[] = [];
+    runner.handle('work', async (_, job) => {
+      tries.push(job);
+      if (tries.length <= 3)
+        throw new DatabaseUnavailableError('PostgreSQL is unavailable: connect ECONNREFUSED');
+    });
+    await runner.start();
+    await runner.add('work', 'during-an-outage', {}, { attempts: 2, backoffMs: 50 });
+
+    await waitFor(async () => (await runner.counts())['work'].completed === 1);
+    expect(tries).toHaveLength(4);
+    expect((await runner.counts())['work'].failed).toBe(0);
   });
 
   it('waits for the jobs that are running when it closes', async () => {

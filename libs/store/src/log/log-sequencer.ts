@@ -18,6 +18,23 @@ export interface LogSequencerOptions {
 }
 
 /**
+ * The log's latest checkpoint is signed by another key (or under another origin) than this process
+ * would sign with: verifiers pin the key, so every checkpoint it signed would be refused by them.
+ */
+export class SigningKeyMismatchError extends Error {
+  override readonly name = 'SigningKeyMismatchError';
+  constructor(
+    readonly checkpoint: StoredCheckpoint,
+    readonly verifierKey: string,
+  ) {
+    super(
+      `the log's latest checkpoint (tree size ${checkpoint.treeSize}) is signed by ${checkpoint.verifierKey}, ` +
+        `but this process would sign with ${verifierKey}`,
+    );
+  }
+}
+
+/**
  * Keeps the transparency log close behind the journal: integrates new entries shortly after every
  * append (local, or announced by another process), and signs a checkpoint every interval in which
  * the tree grew. Failures (the database going away, say) are reported and retried on the next turn.
@@ -39,13 +56,28 @@ export class LogSequencer {
     this.minRoundIntervalMs = options.minRoundIntervalMs ?? 50;
   }
 
-  /** Integrates what the journal holds, signs a first checkpoint if it differs from the last, and follows appends. */
+  /**
+   * Integrates what the journal holds, signs a first checkpoint if it differs from the last, and follows
+   * appends. Refuses (SigningKeyMismatchError) when the latest checkpoint is signed by another key.
+   */
   async start(): Promise<StoredCheckpoint> {
+    await this.checkSigningKey();
     const { checkpoint } = await this.publishNow();
     this.unsubscribe = this.options.store.onAppended(() => this.wake());
     this.checkpointTimer = setInterval(() => void this.checkpointTick(), this.options.checkpointIntervalMs);
     this.checkpointTimer.unref();
     return checkpoint;
+  }
+
+  /**
+   * Throws SigningKeyMismatchError when the log's latest checkpoint was signed by another key than
+   * this sequencer's (a ledger restored without its signing key, or started with another origin).
+   */
+  async checkSigningKey(): Promise<void> {
+    const latest = await this.options.log.latestCheckpoint();
+    if (latest && latest.verifierKey !== this.options.signer.verifierKey) {
+      throw new SigningKeyMismatchError(latest, this.options.signer.verifierKey);
+    }
   }
 
   /** Integrates everything appended so far and signs the tree (POST /v1/log/checkpoints). */

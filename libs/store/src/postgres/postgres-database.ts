@@ -25,6 +25,12 @@ export class PostgresDatabase implements SqlDatabase {
     this.pool = new Pool({ ...this.clientConfig(), max: options.poolSize ?? 10, idleTimeoutMillis: 30_000 });
     // An idle connection dropped by a database restart must not crash the process; the next checkout reconnects.
     this.pool.on('error', (error) => options.onBackgroundError?.(error));
+    // pg-pool takes its own error listener off a client while it is checked out, so a connection the
+    // server closes then — between two statements of a transaction, as a restart does to every
+    // session, or as the client is handed over — would be an unhandled 'error' event, which ends the
+    // process. Every client keeps this listener for life: the next statement on it fails as
+    // unavailable (a 503), and the pool drops it when it comes back.
+    this.pool.on('connect', (client) => client.on('error', ignoreConnectionError));
   }
 
   async query<TRow>(sql: string, params?: unknown[]): Promise<TRow[]> {
@@ -172,6 +178,9 @@ class ReconnectingListener {
     this.retryTimer.unref();
   }
 }
+
+/** Whoever uses the connection learns of its loss from the statement that fails next. */
+function ignoreConnectionError(): void {}
 
 function translated(error: unknown): unknown {
   if (isUnavailableError(error) && !(error instanceof DatabaseUnavailableError)) {
