@@ -30,12 +30,9 @@ describe('rate limits shared by two instances through Redis', () => {
   });
 
   afterAll(async () => {
-    const t = Date.now();
     await second?.stop({ keepDatabase: true });
-    console.log('SECOND STOP TOOK', Date.now() - t);
     await first?.stop();
-    console.log('FIRST STOP TOOK', Date.now() - t);
-  }, 120_000);
+  });
 
   it('counts a principal’s requests to either instance against one limit', async () => {
     const user = await first.principal('data_user');
@@ -78,27 +75,13 @@ describe('rate limits while Redis is down', () => {
   });
 
   afterAll(async () => {
-    const t = Date.now();
-    const probe = setTimeout(() => {
-      const handles = (process as any)
-        ._getActiveHandles()
-        .map(
-          (h: any) =>
-            h.constructor?.name +
-            (h.remotePort ? ':' + h.remotePort : '') +
-            (h.localPort ? '/l' + h.localPort : ''),
-        );
-      console.log('HANDLES', JSON.stringify(handles));
-      console.log(
-        'REQUESTS',
-        JSON.stringify((process as any)._getActiveRequests().map((r: any) => r.constructor?.name)),
-      );
-    }, 10_000);
+    // The job runner's BullMQ workers reconnect up to 2 s after Redis is back, and closing them before
+    // they have hangs the shutdown (so does closing them while Redis is down): a job-runner matter, not
+    // the limits' (it happens with them off too). Give them that time.
+    await sleep(2_500);
     await ledger?.stop();
-    clearTimeout(probe);
-    console.log('STOP TOOK', Date.now() - t);
     await redis?.kill();
-  }, 120_000);
+  });
 
   it('lets requests through unlimited while the counters cannot be reached, and limits again once Redis is back', async () => {
     const user = await ledger.principal('data_user');

@@ -3,7 +3,7 @@
  * whose `ledger audit` passes, whose old checkpoints are consistent with the new ones, and that
  * accepts appends at the right next position."
  *
- *   npm run drill:backup-restore -- [--seconds 20] [--rate 200] [--no-new-cluster] [--no-embedded]
+ *   npm run drill:backup-restore -- [--seconds 20] [--rate 100] [--no-new-cluster] [--no-embedded]
  *   (or, after `npm run build`,
  *    npx ts-node --swc -r tsconfig-paths/register test/drills/backup-restore.drill.ts [options])
  *
@@ -43,7 +43,15 @@ import { Client, Pool } from 'pg';
 import { postgresBinDir, ScratchPostgres } from '../support/scratch-postgres';
 import { ScratchRedis } from '../support/scratch-redis';
 import { createScratchDatabase } from '../support/test-backend';
-import { AppendLoad, call, DeliveryCounter, LedgerEndpoint, Phase, subscribe } from './append-load';
+import {
+  AppendLoad,
+  call,
+  DeliveryCounter,
+  describeStatuses,
+  LedgerEndpoint,
+  Phase,
+  subscribe,
+} from './append-load';
 import {
   AppProcess,
   describeCounts,
@@ -59,7 +67,13 @@ import {
   stopApp,
   Summary,
 } from './drill-processes';
-import { checkConsistent, KeptCheckpoint, pinVerifierKey, signCheckpointNow } from './log-checks';
+import {
+  checkConsistent,
+  KeptCheckpoint,
+  latestCheckpoint,
+  pinVerifierKey,
+  signCheckpointNow,
+} from './log-checks';
 import { askExport, exportStatuses, waitForWorker } from './postgres-checks';
 
 const { values: args } = parseArgs({
@@ -68,7 +82,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     /** When the backup starts, counted from the start of the load (default: half way). */
     'backup-at': { type: 'string' },
-    rate: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '100' },
     'database-url': {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -242,7 +256,8 @@ async function runSource(
       exportId = (await askExport(ledger)).id;
     await sleep(100);
   }
-  kept.push(await signCheckpointNow(ledger));
+  // The latest checkpoint the ledger signed on its own (every 2 s here), as a verifier fetches it.
+  kept.push(await latestCheckpoint(ledger));
   const acknowledgedBeforeDump = [...load.acknowledged.keys()];
   phase = 'outage';
 
@@ -262,14 +277,17 @@ async function runSource(
     `3. pg_dump -Fc of the running ledger: ${n(statSync(backupFile).size)} bytes in ${seconds(dumpMs)}, with ${n(acknowledgedBeforeDump.length)} events acknowledged before it began; ` +
       `${KEY_FILES.join(', ')} and exports/ copied from the data directory`,
   );
-  while (Date.now() - loadStarted < SECONDS * 1000) await sleep(100);
+  const dumpEnded = Date.now();
   phase = 'after';
+  // Appends go on after the dump too (at least 3 s): what a restore from it loses.
+  while (Date.now() - loadStarted < SECONDS * 1000 || Date.now() - dumpEnded < 3_000) await sleep(100);
   await load.stop();
   const total = load.total();
   const refused = [...total.statuses].filter(([status]) => status < 200 || status > 299);
   summary.expect(
     'the source under load',
-    `${n(total.requests)} requests, ${n(total.acknowledged)} events acknowledged (${n(load.figures.get('outage')!.acknowledged + load.figures.get('after')!.acknowledged)} during and after the dump, which a restore from it may lose)`,
+    `${n(total.requests)} requests (${describeStatuses(total.statuses)}${total.errors.size > 0 ? `; no answer: ${[...total.errors.keys()].join('; ')}` : ''}), ` +
+      `${n(total.acknowledged)} events acknowledged, ${n(load.figures.get('outage')!.acknowledged + load.figures.get('after')!.acknowledged)} of them sent during and after the dump (a restore from it may lose those); slowest acknowledgement ${n(total.slowestMs)} ms`,
     refused.length === 0 && total.errors.size === 0,
     'the source refused appends',
   );

@@ -81,6 +81,8 @@ const { values: args } = parseArgs({
     'drain-timeout-seconds': { type: 'string', default: '180' },
     /** The API's --max-old-space-size, as `npm start`, `npm run start:ledger` and the Dockerfile run it. */
     'api-heap-mb': { type: 'string', default: '192' },
+    /** More node options for the API, space-separated: `--api-node-options="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp"`. */
+    'api-node-options': { type: 'string', default: '' },
     'database-url': {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -1107,7 +1109,11 @@ async function main(): Promise<number> {
     // 1. The ledger's processes and its callers.
     const api = startApp(
       'the API',
-      [`--max-old-space-size=${args['api-heap-mb']}`, args.ledger as string],
+      [
+        `--max-old-space-size=${args['api-heap-mb']}`,
+        ...(args['api-node-options'] as string).split(' ').filter(Boolean),
+        args.ledger as string,
+      ],
       { ...env, LEDGER_PROCESS: 'api', PORT: String(port) },
       join(workDir, 'api.log'),
     );
@@ -1185,7 +1191,7 @@ async function main(): Promise<number> {
     let readyInFlight = false;
     let nextMetrics = 0;
     /** The API's V8 heap in use and its memory outside the heap (Buffers: the log's tile cache), from /metrics. */
-    const heap: { at: number; used: number; external: number }[] = [];
+    const heap: { at: number; used: number; total: number; external: number }[] = [];
     say(`2. load started`);
     const sampleRss = () => {
       rss.push({ at: Date.now(), api: rssOf(api.child.pid), worker: rssOf(worker.child.pid) });
@@ -1214,7 +1220,7 @@ async function main(): Promise<number> {
       const lastHeap = heap[heap.length - 1];
       say(
         `   minute ${String(index + 1).padStart(2)}: ${n(minute.events)} events (${n(minute.events / 60)}/s), ${n(minute.requests)} requests, ${minute.failures} failed${minute.heldBack > 0 ? `, held back ${minute.heldBack}×` : ''} | ` +
-          `${groups} ms | RSS api ${mb(latest?.api)} (heap ${mb(lastHeap && lastHeap.used / 1024)}, outside it ${mb(lastHeap && lastHeap.external / 1024)}) worker ${mb(latest?.worker)} | CPU api ${Math.round(apiCpu * 100)}% worker ${Math.round(workerCpu * 100)}% soak ${Math.round(ownCpu * 100)}% machine ${Math.round(busy() * 100)}% load ${loadavg()[0].toFixed(1)} | ` +
+          `${groups} ms | RSS api ${mb(latest?.api)} (heap ${mb(lastHeap && lastHeap.used / 1024)} of ${mb(lastHeap && lastHeap.total / 1024)}, outside it ${mb(lastHeap && lastHeap.external / 1024)}) worker ${mb(latest?.worker)} | CPU api ${Math.round(apiCpu * 100)}% worker ${Math.round(workerCpu * 100)}% soak ${Math.round(ownCpu * 100)}% machine ${Math.round(busy() * 100)}% load ${loadavg()[0].toFixed(1)} | ` +
           `lag ${minute.readyLag ?? '–'} | loop p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms`,
       );
       loopDelay.reset();
@@ -1296,6 +1302,7 @@ async function main(): Promise<number> {
           const sample = {
             at: Date.now(),
             used: value('nodejs_heap_size_used_bytes'),
+            total: value('nodejs_heap_size_total_bytes'),
             external: value('nodejs_external_memory_bytes'),
           };
           if (answer && Number.isFinite(sample.used)) heap.push(sample);
@@ -1471,8 +1478,9 @@ async function main(): Promise<number> {
       mean(heap.filter((h) => h.at - loadStart >= from && h.at - loadStart <= to).map(pick));
     const end = loadEnded - loadStart;
     row(
-      "API's memory: V8 heap in use, and outside the heap (Buffers)",
-      `heap ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.used) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.used) ?? NaN) / 1024)}; ` +
+      "API's memory: V8 heap (used, and its size), outside the heap (Buffers)",
+      `heap used ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.used) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.used) ?? NaN) / 1024)}, ` +
+        `heap size ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.total) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.total) ?? NaN) / 1024)}; ` +
         `outside ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.external) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.external) ?? NaN) / 1024)} (same windows, from /metrics)`,
     );
     row(

@@ -99,7 +99,9 @@ function setUpOpenApi(app: NestFastifyApplication): void {
     .setDescription(
       'An event-sourced, tamper-evident governance and audit ledger for government open data. ' +
         'Errors are RFC 9457 problem details (application/problem+json) with a stable `code`. ' +
-        'Authenticate with `Authorization: Bearer <API key>`.',
+        'Authenticate with `Authorization: Bearer <API key>`. ' +
+        'Requests are rate limited per principal, and without a key per client address (anonymous filings more ' +
+        'strictly): over a limit the answer is 429 `RateLimited` with `Retry-After`; `RateLimit-*` headers tell what is left.',
     )
     .setVersion('1')
     .addBearerAuth()

@@ -5,6 +5,7 @@ import {
   ConfigurationError,
   EVENT_STORE,
   LEDGER_CONFIG,
+  loadCheckpointSigner,
   LedgerConfig,
   LedgerMetrics,
   LOGGER,
@@ -12,6 +13,7 @@ import {
   TRANSPARENCY_LOG,
 } from '@ledger/runtime';
 import {
+  checkSigningKey,
   EventStore,
   LogSequencer,
   SigningKeyMismatchError,
@@ -20,6 +22,32 @@ import {
 } from '@ledger/store';
 
 export const CHECKPOINT_SIGNER = Symbol('CHECKPOINT_SIGNER');
+
+/**
+ * The checkpoint signer of this process (LEDGER_SIGNING_KEY, or the key generated into the data
+ * directory), refused when the log's latest checkpoint is signed by another key: verifiers pin the
+ * key, so a ledger restored without it, or started with another LEDGER_LOG_ORIGIN, would sign
+ * checkpoints none of them accepts. Checked while the providers are made, before any part of the
+ * ledger (the worker's reactors among them) has started — also with the sequencer off, since
+ * on-demand checkpoints are signed with the same key.
+ */
+export async function checkedCheckpointSigner(
+  config: LedgerConfig,
+  logger: Logger,
+  log: TransparencyLog,
+): Promise<NoteSigner> {
+  const signer = loadCheckpointSigner(config, logger);
+  try {
+    await checkSigningKey(log, signer);
+  } catch (error) {
+    if (!(error instanceof SigningKeyMismatchError)) throw error;
+    throw new ConfigurationError(
+      `${error.message}. Verifiers pin the log's key: start the ledger with the key it was using ` +
+        '(LEDGER_SIGNING_KEY, or log-signing-key.pem in LEDGER_DATA_DIR, restored with the database) and the same LEDGER_LOG_ORIGIN',
+    );
+  }
+  return signer;
+}
 
 /**
  * Runs the log's sequencer in this process when LEDGER_SEQUENCER is on (the default): integration
@@ -58,14 +86,6 @@ export class LogSequencerService implements OnApplicationBootstrap, BeforeApplic
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // Also with the sequencer off: on-demand checkpoints are signed with the same key.
-    await this.sequencer.checkSigningKey().catch((error: unknown) => {
-      if (!(error instanceof SigningKeyMismatchError)) throw error;
-      throw new ConfigurationError(
-        `${error.message}. Verifiers pin the log's key: start the ledger with the key it was using ` +
-          '(LEDGER_SIGNING_KEY, or log-signing-key.pem in LEDGER_DATA_DIR, restored with the database) and the same LEDGER_LOG_ORIGIN',
-      );
-    });
     if (!this.config.sequencer) return;
     const checkpoint = await this.sequencer.start();
     // Again for the latest, in case the process stopped between signing it and enqueueing it (once per subscription).

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { LEDGER_CONFIG, LedgerConfig, loadCheckpointSigner, LOGGER, Logger } from '@ledger/runtime';
+import { LEDGER_CONFIG, LOGGER, TRANSPARENCY_LOG } from '@ledger/runtime';
 import { AccessModule } from '../access/access.module';
-import { CHECKPOINT_SIGNER, LogSequencerService } from './log-sequencer.service';
+import { CHECKPOINT_SIGNER, checkedCheckpointSigner, LogSequencerService } from './log-sequencer.service';
 import { TransparencyLogController } from './transparency-log.controller';
 
 @Module({
@@ -10,8 +10,8 @@ import { TransparencyLogController } from './transparency-log.controller';
   providers: [
     {
       provide: CHECKPOINT_SIGNER,
-      useFactory: (config: LedgerConfig, logger: Logger) => loadCheckpointSigner(config, logger),
-      inject: [LEDGER_CONFIG, LOGGER],
+      useFactory: checkedCheckpointSigner,
+      inject: [LEDGER_CONFIG, LOGGER, TRANSPARENCY_LOG],
     },
     LogSequencerService,
   ],

@@ -38,11 +38,11 @@ describe('the HTTP edge settings', () => {
     );
   });
 
-  it('defaults to 1200 a minute per principal, 20 filings an hour and 300 other requests a minute per anonymous IP', () => {
+  it('defaults to 60,000 a minute per principal, 20 filings an hour and 300 other requests a minute per anonymous IP', () => {
     expect(settingsFrom({})).toEqual({
       settings: {
         rateLimits: {
-          perPrincipal: { max: 1200, windowMs: MINUTE },
+          perPrincipal: { max: 60_000, windowMs: MINUTE },
           anonymousFilings: { max: 20, windowMs: HOUR },
           anonymous: { max: 300, windowMs: MINUTE },
         },

@@ -44,7 +44,9 @@ const RATE_LIMITS = [
   {
     name: 'LEDGER_RATE_LIMIT_PER_PRINCIPAL',
     key: 'perPrincipal',
-    max: 1200,
+    // A gateway publishing usage, or a body's catalogue system, is one principal sending thousands a
+    // minute: the default stops a runaway client, not a busy service.
+    max: 60_000,
     windowMs: MINUTE,
     per: 'minute',
   },

@@ -38,7 +38,7 @@ describe('loading the configuration', () => {
       sequencer: true,
       masterKey: undefined,
       rateLimits: {
-        perPrincipal: { max: 1200, windowMs: 60_000 },
+        perPrincipal: { max: 60_000, windowMs: 60_000 },
         anonymousFilings: { max: 20, windowMs: 3_600_000 },
         anonymous: { max: 300, windowMs: 60_000 },
       },

@@ -35,6 +35,20 @@ export class SigningKeyMismatchError extends Error {
 }
 
 /**
+ * Throws SigningKeyMismatchError when the log's latest checkpoint was signed by another key than
+ * `signer` (or under another origin): what a ledger restored without its signing key would do.
+ */
+export async function checkSigningKey(
+  log: Pick<TransparencyLog, 'latestCheckpoint'>,
+  signer: Pick<NoteSigner, 'verifierKey'>,
+): Promise<void> {
+  const latest = await log.latestCheckpoint();
+  if (latest && latest.verifierKey !== signer.verifierKey) {
+    throw new SigningKeyMismatchError(latest, signer.verifierKey);
+  }
+}
+
+/**
  * Keeps the transparency log close behind the journal: integrates new entries shortly after every
  * append (local, or announced by another process), and signs a checkpoint every interval in which
  * the tree grew. Failures (the database going away, say) are reported and retried on the next turn.
@@ -73,11 +87,8 @@ export class LogSequencer {
    * Throws SigningKeyMismatchError when the log's latest checkpoint was signed by another key than
    * this sequencer's (a ledger restored without its signing key, or started with another origin).
    */
-  async checkSigningKey(): Promise<void> {
-    const latest = await this.options.log.latestCheckpoint();
-    if (latest && latest.verifierKey !== this.options.signer.verifierKey) {
-      throw new SigningKeyMismatchError(latest, this.options.signer.verifierKey);
-    }
+  checkSigningKey(): Promise<void> {
+    return checkSigningKey(this.options.log, this.options.signer);
   }
 
   /** Integrates everything appended so far and signs the tree (POST /v1/log/checkpoints). */
