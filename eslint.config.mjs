@@ -1,6 +1,7 @@
 // @ts-check
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 /** Packages that are framework, database or transport code: never inside libs/events or libs/domain. */
@@ -93,6 +94,25 @@ const dependencyDirection = [
       ],
     },
   })),
+  {
+    // The console talks to the ledger only through its public HTTP API, like any other client.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@ledger/*', '../../../libs/**', '../../../apps/**', '**/libs/**'],
+              message:
+                'The console uses only the public HTTP API: no code of the ledger’s own (its RFC 9162 verifier is its own too).',
+            },
+            { group: INFRASTRUCTURE, message: 'The console runs in a browser.' },
+          ],
+        },
+      ],
+    },
+  },
   ...['ledger', 'projections', 'cli'].map((app) => ({
     files: [`apps/${app}/src/**/*.ts`],
     rules: {
@@ -117,13 +137,19 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['apps/console/**/*.tsx', 'apps/console/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    // The rules of hooks; the plugin's React Compiler rules assume the compiler, which the console does not use.
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

@@ -83,6 +83,12 @@ const { values: args } = parseArgs({
     'api-heap-mb': { type: 'string', default: '192' },
     /** More node options for the API, space-separated: `--api-node-options="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp"`. */
     'api-node-options': { type: 'string', default: '' },
+    /**
+     * Where inclusion proofs point: `all` (anywhere in the log, as an auditor sampling history asks:
+     * the log's cache of expanded tiles fills towards its bound as the log grows) or `recent` (the last
+     * 10,000 positions, as a monitor of new entries asks).
+     */
+    'proofs-over': { type: 'string', default: 'all' },
     'database-url': {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -911,7 +917,8 @@ class Soak {
     }
     if (slot < 15 || known.length < 2) {
       const tree = random(known.slice(-20)) as KnownCheckpoint;
-      const position = Math.floor(Math.random() * tree.size);
+      const span = args['proofs-over'] === 'recent' ? Math.min(tree.size, 10_000) : tree.size;
+      const position = tree.size - 1 - Math.floor(Math.random() * span);
       void this.send(
         'proof.inclusion',
         'GET',
@@ -1056,6 +1063,8 @@ function mean(values: number[]): number | undefined {
 
 async function main(): Promise<number> {
   if (!(MINUTES > 0) || !(RATE > 0)) throw new Error('--minutes and --rate must be positive numbers');
+  if (args['proofs-over'] !== 'all' && args['proofs-over'] !== 'recent')
+    throw new Error('--proofs-over is all or recent');
   const failures: string[] = [];
   const check = (ok: boolean, what: string) => {
     if (!ok) failures.push(what);

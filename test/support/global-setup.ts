@@ -4,15 +4,18 @@ import Redis from 'ioredis';
 // globalSetup runs outside Jest's module mapping: the path aliases come from tsconfig.json instead.
 import 'tsconfig-paths/register';
 import { migrate, PGliteDatabase } from '@ledger/store';
+import { builtConsoleDirectory } from './console-build';
 import { PGLITE_TEMPLATE_PATH, TEMP_DIRECTORY, testBackend } from './test-backend';
 
 /**
- * Before any suite: for PGlite, one migrated database snapshot every suite starts from (initdb takes
+ * Before any suite: the console built from its sources (cached while they do not change); for PGlite, one migrated database snapshot every suite starts from (initdb takes
  * seconds, loading a snapshot a fraction of one); for PostgreSQL, proof that the services are there —
  * the services run fails, never skips, without them.
  */
 export default async function globalSetup(): Promise<void> {
   mkdirSync(TEMP_DIRECTORY, { recursive: true });
+  // The console every ledger of the run serves (the suites' workers inherit this environment).
+  process.env.LEDGER_CONSOLE_DIR = builtConsoleDirectory();
   if (testBackend() === 'pglite') {
     const database = await PGliteDatabase.open();
     await migrate(database);

@@ -70,6 +70,9 @@ export class LedgerUnderTest {
       LEDGER_RATE_LIMIT_PER_PRINCIPAL: '1000000',
       LEDGER_RATE_LIMIT_ANONYMOUS_FILINGS: '1000000',
       LEDGER_RATE_LIMIT_ANONYMOUS: '1000000',
+      ...(process.env.LEDGER_CONSOLE_DIR !== undefined && {
+        LEDGER_CONSOLE_DIR: process.env.LEDGER_CONSOLE_DIR,
+      }),
       ...options.env,
     });
     const app = await createLedgerApp({

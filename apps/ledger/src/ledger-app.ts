@@ -13,6 +13,7 @@ import {
   MAX_PATH_PARAMETER_LENGTH,
   refuseUnfaithfulRequests,
 } from './http/edge-refusals';
+import { serveConsole } from './http/console-files';
 import { registerSecurityHeaders } from './http/security-headers';
 import { refuseRequestsWhileStopping } from './http/stop-taking-requests';
 import { parseStrictJson } from './http/strict-json';
@@ -64,6 +65,7 @@ export async function createLedgerApp(options: RuntimeOptions): Promise<NestFast
   });
   app.useGlobalPipes(ledgerValidationPipe());
   setUpOpenApi(app);
+  await serveConsole(fastify, options.config);
   await app.init();
   return app;
 }

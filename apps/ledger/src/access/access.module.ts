@@ -4,8 +4,10 @@ import { AuthenticationGuard } from './authentication.guard';
 import { JwtAuthenticator } from './jwt-authenticator';
 import { PrincipalDirectory } from './principal-directory';
 import { RouteGate } from './route-gate';
+import { WhoAmIController } from './who-am-i.controller';
 
 @Module({
+  controllers: [WhoAmIController],
   providers: [
     PrincipalDirectory,
     JwtAuthenticator,

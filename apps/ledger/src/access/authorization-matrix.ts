@@ -91,6 +91,12 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<MatrixKey, AuthorizationEntry
   'GET /docs/*': { ...PUBLIC_READ, servedBy: 'fastify', note: 'the OpenAPI UI’s files' },
   'GET /docs-json': { ...PUBLIC_READ, servedBy: 'fastify', note: 'the OpenAPI document' },
   'GET /docs-yaml': { ...PUBLIC_READ, servedBy: 'fastify', note: 'the OpenAPI document, as YAML' },
+  'GET /console': {
+    ...PUBLIC_READ,
+    servedBy: 'fastify',
+    note: 'the web console (it signs in with a key itself)',
+  },
+  'GET /console/*': { ...PUBLIC_READ, servedBy: 'fastify', note: 'the web console’s files' },
 
   'POST /v1/events': {
     who: ['publisher'],
@@ -106,6 +112,11 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<MatrixKey, AuthorizationEntry
     who: EVERY_ROLE,
     scope: JOURNAL_READ_RULES,
     note: 'dataset streams to any key; a body officer also the cases on its organisation’s datasets, a data user its own applications and grants, a publisher the streams it publishes to',
+  },
+
+  'GET /v1/me': {
+    who: EVERY_ROLE,
+    note: 'who the caller is, and the routes of this matrix its role may call (what the console shows)',
   },
 
   'POST /v1/organizations': { who: ['platform_admin'], note: 'registers a body, a data user’s organisation' },

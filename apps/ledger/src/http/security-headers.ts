@@ -47,7 +47,26 @@ const QUEUE_BOARD_DIRECTIVES: Directives = {
   frameAncestors: ["'none'"],
 };
 
+/**
+ * The console at /console: its scripts and stylesheets are files Vite built into /console, it calls
+ * this origin's API, and nothing else — no inline script, no third party. Charts draw on a canvas
+ * and write style properties from script (the CSS object model, which style-src does not govern).
+ */
+const CONSOLE_DIRECTIVES: Directives = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
 const PAGES: { path: string; policy: string }[] = [
+  { path: '/console', policy: policyOf(CONSOLE_DIRECTIVES) },
   { path: '/docs', policy: policyOf(DOCS_DIRECTIVES) },
   { path: '/v1/admin/queues', policy: policyOf(QUEUE_BOARD_DIRECTIVES) },
 ];

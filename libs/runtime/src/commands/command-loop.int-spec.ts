@@ -115,6 +115,82 @@ describe(`the command loop on ${testBackend()}`, () => {
     await expect(loop.handle(create)).rejects.toBeInstanceOf(PrincipalError);
   });
 
+  describe('folding a stream it has folded before', () => {
+    const createPrincipal = {
+      decider: principalDecider,
+      streamId: 'principal-p2',
+      command: {
+        type: 'CreatePrincipal' as const,
+        data: { name: 'P', role: 'supervisor' as const, key: { keyId: 'key-1', keyHash: 'b'.repeat(64) } },
+        context: { organizationRegistered: true },
+        metadata: { now, actor: admin },
+      },
+    };
+    const changeRoleTo = (role: 'data_user' | 'compliance_officer') => ({
+      ...createPrincipal,
+      command: {
+        type: 'ChangePrincipalRole' as const,
+        data: { role },
+        context: { organizationRegistered: true, otherActivePlatformAdmins: 1 },
+        metadata: { now, actor: admin },
+      },
+    });
+
+    it('sees what another process recorded since, as if it folded the stream from the start', async () => {
+      // given this loop folded the principal once, and another ledger process changed its role since
+      await loop.handle(createPrincipal);
+      await loop.load(principalDecider, 'principal-p2');
+      const otherProcess = new CommandLoop(
+        journal.store,
+        new Rulebooks(loadRulebooks()),
+        new EventDataValidator(),
+      );
+      await otherProcess.handle(changeRoleTo('data_user'));
+
+      // when this loop folds it again
+      const loaded = await loop.load(principalDecider, 'principal-p2');
+
+      // then it has the other process's change, at the version the journal is at
+      const fromScratch = await new CommandLoop(
+        journal.store,
+        new Rulebooks(loadRulebooks()),
+        new EventDataValidator(),
+      ).load(principalDecider, 'principal-p2');
+      expect(loaded).toEqual(fromScratch);
+      expect(loaded).toMatchObject({ version: 2, state: { status: 'active', role: 'data_user' } });
+    });
+
+    it('still refuses a stale If-Match: what it kept never stands in for the journal', async () => {
+      await loop.handle(createPrincipal);
+      await loop.handle(changeRoleTo('data_user'));
+
+      await expect(loop.handle({ ...changeRoleTo('compliance_officer'), ifMatch: 0 })).rejects.toBeInstanceOf(
+        PreconditionFailedError,
+      );
+      expect((await journal.store.readStream('principal-p2')).version).toBe(2);
+    });
+
+    it('folds from the start again when the journal under it was replaced by a shorter one', async () => {
+      // given a stream folded at version 2 (the principal created with its key, then its role changed)
+      await loop.handle(createPrincipal);
+      await loop.handle(changeRoleTo('data_user'));
+      await loop.load(principalDecider, 'principal-p2');
+
+      // when the journal is replaced (a fresh database) holding only the stream's first event
+      await journal.dispose();
+      journal = await openTestJournal();
+      const loopOnNewJournal = loop as unknown as { store: unknown };
+      loopOnNewJournal.store = journal.store;
+      await loop.handle(createPrincipal);
+
+      // then the state is the new journal's, not the one kept
+      expect(await loop.load(principalDecider, 'principal-p2')).toMatchObject({
+        version: 1,
+        state: { role: 'supervisor' },
+      });
+    });
+  });
+
   it('refuses to fold a stored event that does not fit its schema', async () => {
     await journal.store.append('principal-broken', [
       aNewEvent({ type: 'PrincipalCreated', data: { name: 'no role' } }),

@@ -118,6 +118,8 @@ const MAX_ATTEMPTS = 5;
  * writer makes the append fail; without `If-Match` the loop decides again on the fresh state.
  */
 export class CommandLoop {
+  private readonly folded = new FoldedStreams();
+
   constructor(
     private readonly store: EventStore,
     private readonly rulebooks: Rulebooks,
@@ -198,16 +200,31 @@ export class CommandLoop {
     }
   }
 
-  /** Folds a stream with `evolve`, upcasting and checking every event on the way. */
+  /**
+   * Folds a stream with `evolve`, upcasting and checking every event on the way. The state last
+   * folded is kept (FoldedStreams), so only the events recorded since are read: a dataset with
+   * thousands of releases costs a command what one with three does.
+   */
   async load<TState, TEvent extends DomainEvent<string, object>>(
     decider: Pick<Decider<unknown, TState, TEvent>, 'initialState' | 'evolve'>,
     streamId: string,
   ): Promise<LoadedStream<TState>> {
-    const slice = await this.store.readStream(streamId);
-    let state = decider.initialState;
+    const known = this.folded.get<TState>(decider, streamId);
+    let slice = await this.store.readStream(streamId, known && { fromVersion: known.version + 1 });
+    let base: LoadedStream<TState> = known ?? { state: decider.initialState, version: null, position: null };
+    if (known && (slice.version === null || slice.version < known.version)) {
+      // The stream is shorter than what was folded: only a journal replaced under a running process
+      // (a test's fresh database) does that. Fold it again from the start.
+      this.folded.forget(decider, streamId);
+      slice = await this.store.readStream(streamId);
+      base = { state: decider.initialState, version: null, position: null };
+    }
+    let state = base.state;
     for (const stored of slice.entries) state = decider.evolve(state, this.toDomainEvent(stored) as TEvent);
     const last = slice.entries[slice.entries.length - 1];
-    return { state, version: slice.version, position: last?.globalPosition ?? null };
+    const loaded = { state, version: slice.version, position: last?.globalPosition ?? base.position };
+    if (loaded.version !== null) this.folded.remember(decider, streamId, loaded as FoldedStream<TState>);
+    return loaded;
   }
 
   toDomainEvent(stored: StoredEntry): DomainEvent<EventType, JsonObject> {
@@ -248,5 +265,67 @@ export class CommandLoop {
       schemaVersion: EVENT_CATALOGUE[event.type].schemaVersion,
       occurredAt: metadata.now.toISOString(),
     };
+  }
+}
+
+interface FoldedStream<TState> extends LoadedStream<TState> {
+  version: number;
+}
+
+/** Streams folded most recently kept; a bound on how many, not on their size (states are small). */
+const MAX_FOLDED_STREAMS = 20_000;
+
+/**
+ * The states the command loop folded last, per decider and stream, least recently used dropped
+ * first. Safe to share because the journal is append-only and deciders are pure: a state folded to
+ * version v stays the state at v, and `evolve` returns new states instead of changing the old one.
+ * It is never trusted for concurrency: the append still expects the version read, and the events
+ * after the kept version are always read from the store, whoever wrote them.
+ */
+class FoldedStreams {
+  private readonly byDecider = new WeakMap<object, Map<string, FoldedStream<unknown>>>();
+  private readonly recency = new Map<string, { decider: object; streamId: string }>();
+  private readonly deciderIds = new WeakMap<object, number>();
+  private nextDeciderId = 0;
+
+  get<TState>(decider: object, streamId: string): FoldedStream<TState> | undefined {
+    const found = this.byDecider.get(decider)?.get(streamId) as FoldedStream<TState> | undefined;
+    if (found) this.touch(decider, streamId);
+    return found;
+  }
+
+  remember<TState>(decider: object, streamId: string, folded: FoldedStream<TState>): void {
+    let streams = this.byDecider.get(decider);
+    if (!streams) this.byDecider.set(decider, (streams = new Map()));
+    const current = streams.get(streamId);
+    // Two commands folding the same stream at once: keep the further one.
+    if (current && current.version >= folded.version) return;
+    streams.set(streamId, folded as FoldedStream<unknown>);
+    this.touch(decider, streamId);
+    while (this.recency.size > MAX_FOLDED_STREAMS) {
+      const [oldestKey, oldest] = this.recency.entries().next().value as [
+        string,
+        { decider: object; streamId: string },
+      ];
+      this.recency.delete(oldestKey);
+      this.byDecider.get(oldest.decider)?.delete(oldest.streamId);
+    }
+  }
+
+  forget(decider: object, streamId: string): void {
+    this.byDecider.get(decider)?.delete(streamId);
+    this.recency.delete(this.keyOf(decider, streamId));
+  }
+
+  private touch(decider: object, streamId: string): void {
+    const key = this.keyOf(decider, streamId);
+    this.recency.delete(key);
+    this.recency.set(key, { decider, streamId });
+  }
+
+  private keyOf(decider: object, streamId: string): string {
+    let id = this.deciderIds.get(decider);
+    if (id === undefined) this.deciderIds.set(decider, (id = this.nextDeciderId++));
+    return `${id} ${streamId}`;
   }
 }

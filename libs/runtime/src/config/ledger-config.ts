@@ -30,6 +30,8 @@ export interface LedgerConfig extends HttpEdgeSettings {
    * absent: one is generated and kept in `dataDir` (see loadMasterKey).
    */
   masterKey?: Buffer;
+  /** The built web console served under /console; absent: dist/console in the checkout. */
+  consoleDir?: string;
   /** People sign in with JWTs from this issuer as well as with API keys; present only when LEDGER_JWT_ISSUER is set. */
   jwt?: JwtConfig;
 }
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 100, 24 * 3600 * 1000),
     sequencer: sequencer === 'on',
     masterKey,
+    consoleDir: text('LEDGER_CONSOLE_DIR'),
     ...edge,
     ...(jwt !== undefined && { jwt }),
   };
