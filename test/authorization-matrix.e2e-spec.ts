@@ -85,6 +85,8 @@ const CALLS: Record<MatrixKey, (f: Fixtures) => Call> = {
   'GET /docs/*': () => ({ method: 'GET', path: '/docs/swagger-ui-init.js' }),
   'GET /docs-json': () => ({ method: 'GET', path: '/docs-json' }),
   'GET /docs-yaml': () => ({ method: 'GET', path: '/docs-yaml' }),
+  'GET /console': () => ({ method: 'GET', path: '/console' }),
+  'GET /console/*': () => ({ method: 'GET', path: '/console/index.html' }),
 
   'POST /v1/events': (f) => ({
     method: 'POST',
@@ -110,6 +112,7 @@ const CALLS: Record<MatrixKey, (f: Fixtures) => Call> = {
     path: '/v1/organizations',
     body: { name: 'Another body' },
   }),
+  'GET /v1/me': () => ({ method: 'GET', path: '/v1/me' }),
   'GET /v1/organizations': () => ({ method: 'GET', path: '/v1/organizations' }),
   'GET /v1/organizations/{id}': () => ({ method: 'GET', path: `/v1/organizations/${ORG_A}` }),
 

@@ -123,6 +123,24 @@ describe('signing in with a JWT from the configured issuer (inline JWKS)', () =>
       expect((await registerWith(token)).answer.status).toBe(201);
     });
 
+    it('given a body officer’s token, when it asks who it is, then it is the token’s subject, signed in with a JWT, with its role’s routes', async () => {
+      const token = await sign(keys.EdDSA, officerClaims());
+
+      const me = await ledger.get('/v1/me', { token });
+
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({
+        id: 'officer-li-na',
+        name: 'Li Na',
+        role: 'body_officer',
+        organizationId: ORGANIZATION,
+        signedInWith: 'jwt',
+      });
+      expect(me.body.keyId).toBeUndefined();
+      expect(me.body.may).toContain('POST /v1/corrections/{id}/resolve');
+      expect(me.body.may).not.toContain('POST /v1/principals');
+    });
+
     it('given a token expired within the clock tolerance (30 s), when it is sent, then it is accepted', async () => {
       const token = await sign(keys.ES256, officerClaims({ iat: now() - 310, exp: now() - 10 }));
 

@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { WebhookReceiver } from '../libs/projections/src/webhooks/testing/webhook-receiver';
 import { LedgerUnderTest } from './support/ledger-under-test';
 
@@ -114,6 +115,36 @@ describe('the queue board on Redis', () => {
     expect(revoked.headers.get('set-cookie')).toContain(
       'ledger_queue_board=; Path=/v1/admin/queues; Max-Age=0',
     );
+  });
+
+  it('lets a platform admin signed in with a JWT in, by header and by session, and no other role', async () => {
+    const issuerKey = await generateKeyPair('EdDSA', { extractable: true });
+    const jwks = { keys: [{ ...(await exportJWK(issuerKey.publicKey)), kid: 'board-1', alg: 'EdDSA' }] };
+    const withJwt = await LedgerUnderTest.start({
+      database: ledger.database,
+      env: { LEDGER_JWT_ISSUER: 'https://sso.example.sh.gov.cn', LEDGER_JWT_JWKS: JSON.stringify(jwks) },
+    });
+    const tokenFor = (role: string) =>
+      new SignJWT({ role, name: `board ${role}` })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'board-1' })
+        .setIssuer('https://sso.example.sh.gov.cn')
+        .setAudience('open-data-ledger')
+        .setSubject(`sso-${role}`)
+        .setExpirationTime('5m')
+        .sign(issuerKey.privateKey);
+    try {
+      const admin = await tokenFor('platform_admin');
+      expect((await withJwt.get(`${BOARD}/api/queues`, { token: admin })).status).toBe(200);
+      const opened = await withJwt.request('POST', '/v1/admin/session', { token: admin });
+      expect(opened.status).toBe(204);
+      const cookie = { cookie: (opened.headers.get('set-cookie') as string).split(';')[0] };
+      expect((await withJwt.get(`${BOARD}/api/queues`, { token: null, headers: cookie })).status).toBe(200);
+
+      const supervisor = await tokenFor('supervisor');
+      expect((await withJwt.get(`${BOARD}/api/queues`, { token: supervisor })).status).toBe(403);
+    } finally {
+      await withJwt.stop({ keepDatabase: true });
+    }
   });
 
   it('opens no session for anyone but a platform admin and closes one on request', async () => {

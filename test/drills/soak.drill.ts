@@ -39,7 +39,9 @@
  *   not sustain it: the minute lines show where it saturated);
  * - no failed request: every answer 2xx (none 4xx, none 5xx, no connection error or timeout), every
  *   proof verifies, every export completes with the trailer its range calls for;
- * - memory: after the warm-up (the first 2 minutes; 20% of a run shorter than 10 minutes), the mean
+ * - memory (the API's net of its bounded caches — log tiles, dataset timelines — which fill up to their
+ *   bounds as the log grows, reported apart by ledger_cache_bytes and checked against their bounds):
+ *   after the warm-up (the first 2 minutes; 20% of a run shorter than 10 minutes), the mean
  *   VmRSS over the last window (a minute, or 20% of a short run) is less than 10% above the mean over
  *   the window right after the warm-up — the API and the worker each;
  * - latency: in every minute, the p99 of every group of requests is at most 2× that group's p99 in the
@@ -89,6 +91,13 @@ const { values: args } = parseArgs({
      * 10,000 positions, as a monitor of new entries asks).
      */
     'proofs-over': { type: 'string', default: 'all' },
+    /**
+     * Judge only what must hold in any run — no failed request, no loss, no duplicate, every projection
+     * and webhook caught up, the rate — and show the memory and p99 figures without judging them: CI's
+     * 2-minute run on a machine just done with the suites, where a minute's p99 is noise; the 30-minute
+     * run judges them.
+     */
+    'correctness-only': { type: 'boolean', default: false },
     'database-url': {
       type: 'string',
       default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -1057,6 +1066,15 @@ interface RssSample {
   worker?: number;
 }
 
+/** The sum of every series of a metric in a Prometheus text answer (`name{…} value` lines). */
+function sumOf(metricsText: string, name: string): number {
+  let sum = 0;
+  for (const match of metricsText.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) {
+    sum += Number(match[1]);
+  }
+  return sum;
+}
+
 function mean(values: number[]): number | undefined {
   return values.length === 0 ? undefined : values.reduce((sum, value) => sum + value, 0) / values.length;
 }
@@ -1070,6 +1088,13 @@ async function main(): Promise<number> {
     if (!ok) failures.push(what);
     return ok ? 'ok' : 'FAILED';
   };
+  /** Memory and latency: judged, unless --correctness-only (then shown as they are). */
+  const checkFigure = (ok: boolean, what: string) =>
+    args['correctness-only']
+      ? ok
+        ? 'ok (not judged)'
+        : 'over (not judged: --correctness-only)'
+      : check(ok, what);
 
   const redis = await ScratchRedis.start();
   const scratch = await createScratchDatabase(args['database-url'] as string, 'ledger_drill_soak');
@@ -1200,7 +1225,15 @@ async function main(): Promise<number> {
     let readyInFlight = false;
     let nextMetrics = 0;
     /** The API's V8 heap in use and its memory outside the heap (Buffers: the log's tile cache), from /metrics. */
-    const heap: { at: number; used: number; total: number; external: number }[] = [];
+    const heap: {
+      at: number;
+      used: number;
+      total: number;
+      external: number;
+      /** The API's bounded caches (ledger_cache_bytes), summed, and their bounds. */
+      caches: number;
+      cacheBounds: number;
+    }[] = [];
     say(`2. load started`);
     const sampleRss = () => {
       rss.push({ at: Date.now(), api: rssOf(api.child.pid), worker: rssOf(worker.child.pid) });
@@ -1313,6 +1346,8 @@ async function main(): Promise<number> {
             used: value('nodejs_heap_size_used_bytes'),
             total: value('nodejs_heap_size_total_bytes'),
             external: value('nodejs_external_memory_bytes'),
+            caches: sumOf(String(answer?.body ?? ''), 'ledger_cache_bytes'),
+            cacheBounds: sumOf(String(answer?.body ?? ''), 'ledger_cache_bound_bytes'),
           };
           if (answer && Number.isFinite(sample.used)) heap.push(sample);
         });
@@ -1470,22 +1505,46 @@ async function main(): Promise<number> {
             .join('; '),
       check(figures.failed === 0, 'requests failed'),
     );
-    for (const [name, figure] of [
-      ['API', apiRss],
-      ['worker', workerRss],
-    ] as const) {
-      row(
-        `${name} resident memory after the warm-up`,
-        `${mb(figure.before)} (mean, ${(WARMUP_MS / 1000).toFixed(0)}–${((WARMUP_MS + WINDOW_MS) / 1000).toFixed(0)} s) → ${mb(figure.after)} (mean, last ${(WINDOW_MS / 1000).toFixed(0)} s): ${figure.growth === undefined ? '?' : `${(figure.growth * 100).toFixed(1)}%`}; peak ${mb(figure.peak)}`,
-        check(
-          figure.growth !== undefined && figure.growth < RSS_GROWTH_LIMIT,
-          `${name} RSS grew ${figure.growth === undefined ? '(not measured)' : `${(figure.growth * 100).toFixed(1)}%`} (limit ${RSS_GROWTH_LIMIT * 100}%)`,
-        ),
-      );
-    }
     const heapIn = (from: number, to: number, pick: (sample: (typeof heap)[number]) => number) =>
       mean(heap.filter((h) => h.at - loadStart >= from && h.at - loadStart <= to).map(pick));
     const end = loadEnded - loadStart;
+    // The API's caches of log tiles and dataset timelines fill towards their bounds as the log grows
+    // (an auditor's proofs reach anywhere in it): growth by design, up to a bound, told apart from
+    // growth without one. The API is judged on what it grew besides them, and the caches on staying
+    // within their bounds; the raw figure is shown beside.
+    const cachesBefore = (heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.caches) ?? 0) / 1024;
+    const cachesAfter = (heapIn(end - WINDOW_MS, end, (h) => h.caches) ?? 0) / 1024;
+    const cachesOverBound = heap.filter((h) => h.caches > h.cacheBounds);
+    for (const [name, figure, cacheGrowth] of [
+      ['API', apiRss, cachesAfter - cachesBefore],
+      ['worker', workerRss, 0],
+    ] as const) {
+      const net =
+        figure.before && figure.after ? (figure.after - cacheGrowth) / figure.before - 1 : undefined;
+      row(
+        `${name} resident memory after the warm-up${name === 'API' ? ', besides its bounded caches' : ''}`,
+        `${mb(figure.before)} (mean, ${(WARMUP_MS / 1000).toFixed(0)}–${((WARMUP_MS + WINDOW_MS) / 1000).toFixed(0)} s) → ${mb(figure.after)} (mean, last ${(WINDOW_MS / 1000).toFixed(0)} s): ${figure.growth === undefined ? '?' : `${(figure.growth * 100).toFixed(1)}%`}` +
+          (name === 'API'
+            ? `, of which the bounded caches ${mb(cachesBefore)} → ${mb(cachesAfter)}; besides them ${net === undefined ? '?' : `${(net * 100).toFixed(1)}%`}`
+            : '') +
+          `; peak ${mb(figure.peak)}`,
+        checkFigure(
+          net !== undefined && net < RSS_GROWTH_LIMIT,
+          `${name} RSS grew ${net === undefined ? '(not measured)' : `${(net * 100).toFixed(1)}%`}${name === 'API' ? ' besides its bounded caches' : ''} (limit ${RSS_GROWTH_LIMIT * 100}%)`,
+        ),
+      );
+    }
+    const lastCaches = heap[heap.length - 1];
+    row(
+      "the API's bounded caches (log tiles, dataset timelines) within their bounds",
+      lastCaches
+        ? `${mb(lastCaches.caches / 1024)} of at most ${mb(lastCaches.cacheBounds / 1024)} at the end; ${cachesOverBound.length} samples over`
+        : 'not measured',
+      checkFigure(
+        lastCaches !== undefined && cachesOverBound.length === 0,
+        'a cache held more than its bound',
+      ),
+    );
     row(
       "API's memory: V8 heap (used, and its size), outside the heap (Buffers)",
       `heap used ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.used) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.used) ?? NaN) / 1024)}, ` +
@@ -1496,7 +1555,7 @@ async function main(): Promise<number> {
       `p99 within ${P99_FACTOR}× the first minute, every minute`,
       `first minute: ${JUDGED.map((group) => `${group} ${ms(baseline.get(group)?.quantile(0.99))} ms (${n(baseline.get(group)?.count ?? 0)})`).join(', ')}; ` +
         (p99Breaches.length === 0 ? 'no minute above 2×' : p99Breaches.join('; ')),
-      check(p99Breaches.length === 0, 'p99 rose above 2× the first minute'),
+      checkFigure(p99Breaches.length === 0, 'p99 rose above 2× the first minute'),
     );
     row(
       'acknowledged events in the journal',

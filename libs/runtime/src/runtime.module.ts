@@ -79,8 +79,12 @@ export class RuntimeModule {
         { provide: EVENT_STORE, useFactory: (journal: Journal) => journal.store, inject: [JOURNAL] },
         {
           provide: TRANSPARENCY_LOG,
-          useFactory: (journal: Journal) => new TransparencyLog(journal.database),
-          inject: [JOURNAL],
+          useFactory: (journal: Journal, metrics: LedgerMetrics) => {
+            const log = new TransparencyLog(journal.database);
+            metrics.watchCache('log_tiles', () => log.tileCacheSize());
+            return log;
+          },
+          inject: [JOURNAL, LedgerMetrics],
         },
         {
           provide: Rulebooks,

@@ -88,6 +88,9 @@ const SUBLEVEL_OFFSETS = Array.from(
   (_, sublevel) => 2 * TILE_WIDTH - 2 * (TILE_WIDTH >> sublevel),
 );
 
+/** A full tile with every hash inside it: 256 + 128 + … + 1 hashes. */
+const EXPANDED_TILE_BYTES = SUBLEVEL_OFFSETS[TILE_HEIGHT - 1] * HASH_SIZE + 2 * HASH_SIZE;
+
 /**
  * Subtree hashes out of tiles. Full tiles never change, so each is expanded once into all the hashes
  * inside it (511 × 32 bytes) and kept, up to `cacheTiles` of them, the least recently used out first;
@@ -97,6 +100,14 @@ export class TileHashes {
   private readonly expanded = new Map<string, Buffer>();
 
   constructor(private readonly cacheTiles = 1024) {}
+
+  /** The expanded tiles kept, and the most that may be, in bytes. */
+  cacheSize(): { bytes: number; boundBytes: number } {
+    return {
+      bytes: this.expanded.size * EXPANDED_TILE_BYTES,
+      boundBytes: this.cacheTiles * EXPANDED_TILE_BYTES,
+    };
+  }
 
   /**
    * The known full tiles among `tiles`, held for the caller: a proof that reads the other tiles from the
@@ -138,7 +149,7 @@ export class TileHashes {
   }
 
   private expand(key: string, hashes: Buffer): Buffer {
-    const expanded = Buffer.allocUnsafe(SUBLEVEL_OFFSETS[TILE_HEIGHT - 1] * HASH_SIZE + 2 * HASH_SIZE);
+    const expanded = Buffer.allocUnsafe(EXPANDED_TILE_BYTES);
     hashes.copy(expanded, 0);
     for (let sublevel = 1; sublevel < TILE_HEIGHT; sublevel++) {
       const below = SUBLEVEL_OFFSETS[sublevel - 1] * HASH_SIZE;

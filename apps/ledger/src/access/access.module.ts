@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthenticationGuard } from './authentication.guard';
+import { BearerCredentials } from './bearer-credentials';
 import { JwtAuthenticator } from './jwt-authenticator';
 import { PrincipalDirectory } from './principal-directory';
 import { RouteGate } from './route-gate';
@@ -11,10 +12,11 @@ import { WhoAmIController } from './who-am-i.controller';
   providers: [
     PrincipalDirectory,
     JwtAuthenticator,
+    BearerCredentials,
     AuthenticationGuard,
     { provide: APP_GUARD, useExisting: AuthenticationGuard },
     RouteGate,
   ],
-  exports: [PrincipalDirectory],
+  exports: [PrincipalDirectory, BearerCredentials],
 })
 export class AccessModule {}

@@ -2,12 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Problem } from '../http/problem';
 import type { LedgerRequestContext } from './access.decorators';
-import { hashToken } from './api-keys';
 import { mayCall, requiredAccess, roleRefusal } from './authorization-matrix';
-import { bearerJwtOf, JwtAuthenticator } from './jwt-authenticator';
-import { PrincipalDirectory } from './principal-directory';
-
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
+import { BearerCredentials, MALFORMED } from './bearer-credentials';
 
 /**
  * Every route needs a valid key unless the authorisation matrix (authorization-matrix.ts) makes it
@@ -16,10 +12,7 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(
-    private readonly directory: PrincipalDirectory,
-    private readonly jwtAuthenticator: JwtAuthenticator,
-  ) {}
+  constructor(private readonly credentials: BearerCredentials) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & LedgerRequestContext>();
@@ -31,14 +24,9 @@ export class AuthenticationGuard implements CanActivate {
       if (isPublic) return true;
       throw unauthorized('MissingCredentials', 'send Authorization: Bearer <API key>');
     }
-    const jwt = bearerJwtOf(header);
-    const match = BEARER.exec(header);
-    if (jwt === undefined && !match)
+    const principal = await this.credentials.principalOf(header);
+    if (principal === MALFORMED)
       throw unauthorized('InvalidCredentials', 'the Authorization header must be "Bearer <API key>"');
-    const principal =
-      jwt !== undefined
-        ? await this.jwtAuthenticator.authenticate(jwt)
-        : match && (await this.directory.authenticate(hashToken(match[1])));
     if (!principal) throw unauthorized('InvalidCredentials', 'the API key is unknown or revoked');
     request.principal = principal;
 

@@ -377,7 +377,7 @@ export const AUTHORIZATION_MATRIX: Readonly<Record<MatrixKey, AuthorizationEntry
   'ANY /v1/admin/queues': {
     who: ['platform_admin'],
     servedBy: 'queue board',
-    note: 'bull-board, read-only; a key, or the session cookie',
+    note: 'bull-board, read-only; a key or a JWT, or the session cookie',
   },
   'ANY /v1/admin/queues/*': {
     who: ['platform_admin'],

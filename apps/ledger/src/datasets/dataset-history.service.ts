@@ -10,7 +10,7 @@ import {
   summarise,
 } from '@ledger/domain';
 import type { Actor, LedgerEntry, LegalBasis } from '@ledger/events';
-import { CommandLoop, EVENT_STORE, UnreadableEventError } from '@ledger/runtime';
+import { CommandLoop, EVENT_STORE, LedgerMetrics, UnreadableEventError } from '@ledger/runtime';
 import type { EventStore, StoredEntry } from '@ledger/store';
 import { Problem } from '../http/problem';
 import { datasetStreamId } from './dataset-commands.handler';
@@ -95,8 +95,13 @@ export class DatasetHistoryService {
     private readonly loop: CommandLoop,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Optional() @Inject(HISTORY_OPTIONS) options?: Partial<HistoryOptions>,
+    @Optional() metrics?: LedgerMetrics,
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
+    metrics?.watchCache('dataset_history', () => ({
+      bytes: [...this.timelines.values()].reduce((sum, timeline) => sum + timeline.bytes, 0),
+      boundBytes: this.options.maxCachedBytes,
+    }));
   }
 
   /** The dataset now; undefined when it is not registered. */

@@ -16,9 +16,8 @@ import {
   queuePrefixOf,
 } from '@ledger/runtime';
 import type { Journal } from '@ledger/store';
-import { hashToken } from '../access/api-keys';
 import { authorizationOf, mayCall } from '../access/authorization-matrix';
-import { PrincipalDirectory } from '../access/principal-directory';
+import { BearerCredentials, MALFORMED } from '../access/bearer-credentials';
 import { Problem, STATUS_TITLES } from '../http/problem';
 import {
   expiredSessionCookie,
@@ -28,7 +27,6 @@ import {
   SIGN_IN_PAGE_CSP,
 } from './admin-session';
 
-const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
 /** How often the board looks in the job outbox for queues it does not show yet. */
 const QUEUE_DISCOVERY_MS = 10_000;
 
@@ -51,7 +49,7 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
-    private readonly directory: PrincipalDirectory,
+    private readonly credentials: BearerCredentials,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
     @Inject(JOURNAL) private readonly journal: Journal,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -111,33 +109,31 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** The roles the authorisation matrix names (platform admins), by the Authorization header or else the session cookie. */
+  /**
+   * The roles the authorisation matrix names (platform admins), by the Authorization header (an API key
+   * or a JWT) or else the session cookie (which holds one of the two).
+   */
   private async admit(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const header = request.headers.authorization;
     const fromCookie = header === undefined ? sessionTokenOf(request.headers.cookie) : undefined;
-    let token: string | undefined;
-    if (header !== undefined) {
-      token = BEARER.exec(header)?.[1];
-      if (token === undefined) {
-        return refuse(
-          request,
-          reply,
-          'InvalidCredentials',
-          'the Authorization header must be "Bearer <API key>"',
-        );
-      }
-    } else {
-      token = fromCookie;
-    }
-    if (token === undefined) {
+    if (header === undefined && fromCookie === undefined) {
       return refuse(
         request,
         reply,
         'MissingCredentials',
-        'send Authorization: Bearer <API key>, or open a browser session with POST /v1/admin/session',
+        'send Authorization: Bearer <API key or JWT>, or open a browser session with POST /v1/admin/session',
       );
     }
-    const principal = await this.directory.authenticate(hashToken(token));
+    const principal = await this.credentials.principalOf(header ?? `Bearer ${fromCookie}`);
+    if (principal === MALFORMED) {
+      if (fromCookie !== undefined) reply.header('set-cookie', expiredSessionCookie());
+      return refuse(
+        request,
+        reply,
+        'InvalidCredentials',
+        'the Authorization header must be "Bearer <API key>"',
+      );
+    }
     if (!principal) {
       if (fromCookie !== undefined) reply.header('set-cookie', expiredSessionCookie());
       return refuse(request, reply, 'InvalidCredentials', 'the API key is unknown or revoked');

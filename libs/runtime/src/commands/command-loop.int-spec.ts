@@ -115,7 +115,17 @@ describe(`the command loop on ${testBackend()}`, () => {
     await expect(loop.handle(create)).rejects.toBeInstanceOf(PrincipalError);
   });
 
-  describe('folding a stream it has folded before', () => {
+  describe('folding a stream it has folded before (kept from the first event on, for the test)', () => {
+    const keepingEvery = { fromEvents: 1, streams: 10 };
+    beforeEach(() => {
+      loop = new CommandLoop(
+        journal.store,
+        new Rulebooks(loadRulebooks()),
+        new EventDataValidator(),
+        keepingEvery,
+      );
+    });
+
     const createPrincipal = {
       decider: principalDecider,
       streamId: 'principal-p2',

@@ -118,13 +118,16 @@ const MAX_ATTEMPTS = 5;
  * writer makes the append fail; without `If-Match` the loop decides again on the fresh state.
  */
 export class CommandLoop {
-  private readonly folded = new FoldedStreams();
+  private readonly folded: FoldedStreams;
 
   constructor(
     private readonly store: EventStore,
     private readonly rulebooks: Rulebooks,
     private readonly validator: EventDataValidator,
-  ) {}
+    private readonly keeping: KeptStates = { fromEvents: LONG_STREAM_EVENTS, streams: MAX_FOLDED_STREAMS },
+  ) {
+    this.folded = new FoldedStreams(keeping.streams);
+  }
 
   async handle<
     TCommand extends { metadata: CommandMetadata },
@@ -223,7 +226,9 @@ export class CommandLoop {
     for (const stored of slice.entries) state = decider.evolve(state, this.toDomainEvent(stored) as TEvent);
     const last = slice.entries[slice.entries.length - 1];
     const loaded = { state, version: slice.version, position: last?.globalPosition ?? base.position };
-    if (loaded.version !== null) this.folded.remember(decider, streamId, loaded as FoldedStream<TState>);
+    if (loaded.version !== null && loaded.version + 1 >= this.keeping.fromEvents) {
+      this.folded.remember(decider, streamId, loaded as FoldedStream<TState>);
+    }
     return loaded;
   }
 
@@ -272,8 +277,19 @@ interface FoldedStream<TState> extends LoadedStream<TState> {
   version: number;
 }
 
-/** Streams folded most recently kept; a bound on how many, not on their size (states are small). */
-const MAX_FOLDED_STREAMS = 20_000;
+/** Which folded states the loop keeps: those of streams of at least `fromEvents` events, at most `streams` of them. */
+export interface KeptStates {
+  fromEvents: number;
+  streams: number;
+}
+
+/**
+ * Only long streams are kept: a case of a handful of events is read in one short query anyway, while a
+ * dataset with thousands of releases would cost every command on it more and more.
+ */
+const LONG_STREAM_EVENTS = 20;
+/** How many long streams are kept, the least recently used dropped first. */
+const MAX_FOLDED_STREAMS = 2_000;
 
 /**
  * The states the command loop folded last, per decider and stream, least recently used dropped
@@ -283,6 +299,8 @@ const MAX_FOLDED_STREAMS = 20_000;
  * after the kept version are always read from the store, whoever wrote them.
  */
 class FoldedStreams {
+  constructor(private readonly maxStreams: number) {}
+
   private readonly byDecider = new WeakMap<object, Map<string, FoldedStream<unknown>>>();
   private readonly recency = new Map<string, { decider: object; streamId: string }>();
   private readonly deciderIds = new WeakMap<object, number>();
@@ -302,7 +320,7 @@ class FoldedStreams {
     if (current && current.version >= folded.version) return;
     streams.set(streamId, folded as FoldedStream<unknown>);
     this.touch(decider, streamId);
-    while (this.recency.size > MAX_FOLDED_STREAMS) {
+    while (this.recency.size > this.maxStreams) {
       const [oldestKey, oldest] = this.recency.entries().next().value as [
         string,
         { decider: object; streamId: string },

@@ -1,8 +1,15 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The process's Prometheus metrics, served at /metrics. */
+/** What a bounded in-memory cache holds now and the most it may hold, in (estimated) bytes. */
+export interface CacheSize {
+  bytes: number;
+  boundBytes: number;
+}
+
 export class LedgerMetrics {
   readonly registry = new Registry();
+  private readonly caches = new Map<string, () => CacheSize>();
 
   readonly journalHead = new Gauge({
     name: 'ledger_journal_head_position',
@@ -58,8 +65,36 @@ export class LedgerMetrics {
     registers: [this.registry],
   });
 
+  /**
+   * The caches that fill as the ledger is used (the log's tiles, dataset timelines): memory that grows
+   * up to a bound by design, told apart from memory that grows without one.
+   */
+  readonly cacheBytes: Gauge<'cache'> = new Gauge({
+    name: 'ledger_cache_bytes',
+    help: 'What a bounded in-memory cache holds now (estimated bytes)',
+    labelNames: ['cache'],
+    registers: [this.registry],
+    collect: (): void => this.collectCaches((size) => size.bytes, this.cacheBytes),
+  });
+  readonly cacheBoundBytes: Gauge<'cache'> = new Gauge({
+    name: 'ledger_cache_bound_bytes',
+    help: 'The most a bounded in-memory cache may hold (estimated bytes)',
+    labelNames: ['cache'],
+    registers: [this.registry],
+    collect: (): void => this.collectCaches((size) => size.boundBytes, this.cacheBoundBytes),
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reports a cache's size under `ledger_cache_bytes{cache="<name>"}` at every scrape. */
+  watchCache(name: string, size: () => CacheSize): void {
+    this.caches.set(name, size);
+  }
+
+  private collectCaches(pick: (size: CacheSize) => number, gauge: Gauge<'cache'>): void {
+    for (const [name, size] of this.caches) gauge.set({ cache: name }, pick(size()));
   }
 
   recordCommit(head: number, events: number): void {

@@ -115,6 +115,11 @@ export class TransparencyLog {
     this.maxLeavesPerRound = options.maxLeavesPerRound ?? 16_384;
   }
 
+  /** The cache of expanded tiles proofs are built from: what it holds and the most it may. */
+  tileCacheSize(): { bytes: number; boundBytes: number } {
+    return this.tileHashes.cacheSize();
+  }
+
   async treeHead(queryable: SqlQueryable = this.db): Promise<TreeHead> {
     const [row] = await queryable.query<{ tree_size: string | number; root_hash: Uint8Array }>(
       READ_TREE_HEAD,

@@ -1,12 +1,10 @@
-import { useI18n } from '../../i18n/i18n';
 import type { Route } from '../../router';
+import { DatasetFinder } from './dataset-finder';
+import { DatasetHistory } from './dataset-history';
+import './history.css';
 
-// A placeholder until the page is built (issue 9).
-export function HistoryPage(_props: { route: Route }) {
-  const { t } = useI18n();
-  return (
-    <section aria-labelledby="datasets-title">
-      <h1 id="datasets-title">{t('history.title')}</h1>
-    </section>
-  );
+/** `#/datasets`: find a dataset; `#/datasets/<id>?asOf=&from=&to=`: its history, as of a moment, a diff. */
+export function HistoryPage({ route }: { route: Route }) {
+  const id = route.segments[1];
+  return id === undefined ? <DatasetFinder route={route} /> : <DatasetHistory id={id} route={route} />;
 }
