@@ -78,6 +78,7 @@ describe('operations endpoints', () => {
         'GET /v1/log/checkpoints/{size}',
         'GET /v1/log/entries/{position}',
         'GET /v1/log/proofs/inclusion',
+        'GET /v1/me',
         'GET /v1/log/proofs/consistency',
         'GET /v1/audit-trail',
         'POST /v1/exports',
