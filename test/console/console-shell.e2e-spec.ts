@@ -1,3 +1,4 @@
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
 import { ConsoleTab, launchChromium } from './console-browser';
@@ -121,5 +122,48 @@ describe('the console: its frame, languages and sign-in, in Chromium', () => {
     await tab.page.keyboard.press('Enter');
     await tab.page.getByTestId('who-am-i').waitFor();
     expect(await tab.page.evaluate(() => document.activeElement?.id)).toBe('main');
+  });
+});
+
+describe('the console: signing in with a JWT from the configured issuer, in Chromium', () => {
+  const ISSUER = 'https://sso.example.sh.gov.cn/realms/open-data';
+  let ledger: LedgerUnderTest;
+  let browser: Browser;
+  let tab: ConsoleTab | undefined;
+  let issuerKey: Awaited<ReturnType<typeof generateKeyPair>>;
+
+  beforeAll(async () => {
+    issuerKey = await generateKeyPair('EdDSA', { extractable: true });
+    const jwks = { keys: [{ ...(await exportJWK(issuerKey.publicKey)), kid: 'console-1', alg: 'EdDSA' }] };
+    ledger = await LedgerUnderTest.start({
+      env: { LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS: JSON.stringify(jwks) },
+    });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await tab?.close();
+    await browser?.close();
+    await ledger?.stop();
+  });
+
+  it('given a supervisor’s JWT, when it is entered on the sign-in page, then the console shows the person and the supervisor’s pages', async () => {
+    const token = await new SignJWT({ role: 'supervisor', name: 'Zhou Jie' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'console-1', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience('open-data-ledger')
+      .setSubject('sso-zhou-jie')
+      .setExpirationTime('5m')
+      .sign(issuerKey.privateKey);
+    tab = await ConsoleTab.open(browser, ledger, { language: 'en' });
+
+    await tab.signIn(token);
+
+    expect(await tab.page.getByTestId('who-am-i').textContent()).toBe('Signed in as Zhou Jie (supervisor)');
+    const navigation = tab.page.getByRole('navigation', { name: 'Main navigation' });
+    expect(await navigation.getByRole('link').allTextContents()).toEqual(
+      expect.arrayContaining(['Dataset history', 'Statistics', 'Audit export']),
+    );
+    expect(tab.errors).toEqual([]);
   });
 });

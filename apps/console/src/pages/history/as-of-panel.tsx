@@ -4,7 +4,7 @@ import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem-message';
 import { useAsync } from '../../components/use-async';
 import { useI18n } from '../../i18n/i18n';
-import { Link } from '../../router';
+import { Link, replaceRoute } from '../../router';
 import { useSession } from '../../session/session';
 import { Dataset, formatValue, label } from './dataset-labels';
 import { eventIndexAt, HistoryItem } from './timeline';
@@ -13,11 +13,6 @@ import { eventIndexAt, HistoryItem } from './timeline';
 const CORE_FIELDS = ['status', 'currentVersion', 'releases', 'classification', 'suspension'] as const;
 const OTHER_FIELDS = ['title', 'fields', 'updateFrequency'] as const;
 type Field = (typeof CORE_FIELDS)[number] | (typeof OTHER_FIELDS)[number];
-
-/** Moves the page to another hash without a history entry per slider step. */
-function replaceRoute(to: string): void {
-  window.location.replace(to);
-}
 
 /** `2026-11-30T16:00:00` in the browser's time zone, as a datetime-local field holds it. */
 function localInputValue(iso: string): string {
