@@ -1,3 +1,4 @@
+import { TextFilter } from '../../components/text-filter';
 import { FormEvent, useEffect, useMemo, useState } from 'react';
 import type { Page } from '../../api/client';
 import { Loading } from '../../components/loading';
@@ -108,16 +109,13 @@ export function DatasetFinder({ route }: { route: Route }) {
             ))}
           </select>
         </div>
-        <div className="finder-field">
-          <label htmlFor="finder-organization">{t('history.finder.organization')}</label>
-          <input
-            id="finder-organization"
-            name="organizationId"
-            type="text"
-            defaultValue={organizationId}
-            key={`organization-${organizationId}`}
-          />
-        </div>
+        <TextFilter
+          className="finder-field"
+          id="finder-organization"
+          name="organizationId"
+          label={t('history.finder.organization')}
+          value={organizationId}
+        />
         <div className="finder-field finder-submit">
           <button type="submit">{t('history.finder.apply')}</button>
         </div>

@@ -1,3 +1,4 @@
+import { TextFilter } from '../../components/text-filter';
 import { FormEvent } from 'react';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem-message';
@@ -69,16 +70,12 @@ export function OpenListPage({ route }: { route: Route }) {
             ))}
           </select>
         </div>
-        <div>
-          <label htmlFor="open-organization">{t('public.organization')}</label>
-          <input
-            id="open-organization"
-            name="organizationId"
-            type="text"
-            defaultValue={organizationId}
-            key={`o-${organizationId}`}
-          />
-        </div>
+        <TextFilter
+          id="open-organization"
+          name="organizationId"
+          label={t('public.organization')}
+          value={organizationId}
+        />
         <button type="submit">{t('public.apply')}</button>
       </form>
 

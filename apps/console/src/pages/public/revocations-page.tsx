@@ -1,3 +1,4 @@
+import { TextFilter } from '../../components/text-filter';
 import { FormEvent } from 'react';
 import { Loading } from '../../components/loading';
 import { ProblemMessage } from '../../components/problem-message';
@@ -50,26 +51,13 @@ export function RevocationsPage({ route }: { route: Route }) {
         {t('public.revocations.intro')} {t('public.noLogin')}
       </p>
       <form className="card public-filters" onSubmit={filter} aria-label={t('public.filters')}>
-        <div>
-          <label htmlFor="rev-dataset">{t('public.dataset')}</label>
-          <input
-            id="rev-dataset"
-            name="datasetId"
-            type="text"
-            defaultValue={datasetId}
-            key={`d-${datasetId}`}
-          />
-        </div>
-        <div>
-          <label htmlFor="rev-organization">{t('public.organization')}</label>
-          <input
-            id="rev-organization"
-            name="organizationId"
-            type="text"
-            defaultValue={organizationId}
-            key={`o-${organizationId}`}
-          />
-        </div>
+        <TextFilter id="rev-dataset" name="datasetId" label={t('public.dataset')} value={datasetId} />
+        <TextFilter
+          id="rev-organization"
+          name="organizationId"
+          label={t('public.organization')}
+          value={organizationId}
+        />
         <button type="submit">{t('public.apply')}</button>
       </form>
 
