@@ -11,6 +11,7 @@ import { ViewReadiness } from '../views/view-readiness';
 import { CASE_QUEUES_VIEW, CaseQueueReader } from './case-queue.reader';
 import { organizationInScope } from './case-queues.controller';
 import { OrganizationStatisticsQuery } from './statistics.dto';
+import { StatisticsReuse } from './statistics-reuse';
 
 /** Evaluation figures per data-opening body (考核评价; domain.md, "Evaluation figures"). */
 @ApiTags('statistics')
@@ -22,6 +23,7 @@ export class StatisticsController {
     private readonly readiness: ViewReadiness,
     private readonly directory: PrincipalDirectory,
     private readonly access: AccessViewsReader,
+    private readonly reuse: StatisticsReuse,
   ) {}
 
   @Get(':id')
@@ -41,7 +43,9 @@ export class StatisticsController {
       'and with a usage report overdue now; violation cases reported, confirmed (by sanction), dismissed, open now, ' +
       'and suspected violations detected by reason. Platform admins, supervisors and compliance officers: any body; ' +
       'a body officer: its own (else 403 `NotYourOrganization`). Unknown organisation: 404. With `minPosition` it answers once the view has ' +
-      'applied that position (up to 5 s, then 503 `ViewNotCaughtUp`).',
+      'applied that position (up to 5 s, then 503 `ViewNotCaughtUp`). One computation answers the same question ' +
+      '(organisation, from, to) for LEDGER_STATISTICS_REUSE_MS (default 5 s; `asOf` says when it was computed), unless ' +
+      '`minPosition` asks for a later position than it included.',
   })
   @ApiOkResponse({ type: OrganizationEvaluationDto })
   async read(
@@ -75,10 +79,15 @@ export class StatisticsController {
     await this.readiness.ensure(CASE_QUEUES_VIEW, query.minPosition);
     await this.readiness.ensure(ACCESS_VIEWS, query.minPosition);
     const period = { from: from?.toISOString(), to: to.toISOString() };
-    const [cases, access] = await Promise.all([
-      this.reader.statistics(id, period, now),
-      this.access.statistics(id, period, now),
-    ]);
-    return { ...cases, ...access };
+    const question = JSON.stringify([id, query.from ?? null, query.to ?? null]);
+    const bothViewsApplied = async () =>
+      Math.min(await this.readiness.applied(CASE_QUEUES_VIEW), await this.readiness.applied(ACCESS_VIEWS));
+    return this.reuse.figures(question, query.minPosition, bothViewsApplied, async () => {
+      const [cases, access] = await Promise.all([
+        this.reader.statistics(id, period, now),
+        this.access.statistics(id, period, now),
+      ]);
+      return { ...cases, ...access };
+    });
   }
 }

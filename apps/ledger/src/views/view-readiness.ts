@@ -64,7 +64,8 @@ export class ViewReadiness {
     }
   }
 
-  private async applied(projection: string): Promise<number> {
+  /** The last position a projection has applied (-1: none). */
+  async applied(projection: string): Promise<number> {
     const local = this.engine.appliedPositions().get(projection);
     if (local !== undefined) return local;
     return (await this.engine.checkpoints()).get(projection) ?? -1;

@@ -11,12 +11,19 @@ import { aggregateIdOf, categoryOf, STREAM_CATEGORIES } from '@ledger/events';
 import type { SqlQueryable } from '@ledger/store';
 import type { ProjectedEvent, Projection } from '../engine/projection';
 import { DATASET_CATALOGUE } from './dataset-catalogue.reader';
-import { createDatasetCatalogueTables, selectDatasetsForFold, upsertDatasets } from './dataset-catalogue.sql';
+import {
+  createDatasetCatalogueTables,
+  insertDatasetReleases,
+  selectDatasetsForFold,
+  upsertDatasets,
+} from './dataset-catalogue.sql';
 
 /** A dataset as the catalogue folds it: the deciders' state plus where in the journal it stands. */
 interface CataloguedDataset {
   id: string;
+  /** Folded by `evolveDataset`, its releases cut to the latest (see createDatasetCatalogueTables). */
   state: DatasetState;
+  releaseCount: number;
   /** Stream version of the last event folded in. */
   version: number;
   /** Global position of the last event folded in (-1: none yet). */
@@ -34,9 +41,9 @@ interface CataloguedDataset {
  */
 export const datasetCatalogueProjection: Projection = {
   name: DATASET_CATALOGUE,
-  version: 1,
+  version: 2,
   eventTypes: DATASET_EVENT_TYPES,
-  tables: ['datasets'],
+  tables: ['datasets', 'dataset_releases'],
   createTables: createDatasetCatalogueTables,
   apply: async (tx: SqlQueryable, events: readonly ProjectedEvent[], schema: string) => {
     const ofDatasets = events.filter(
@@ -51,13 +58,27 @@ export const datasetCatalogueProjection: Projection = {
       ]),
     );
     const changed = new Set<string>();
+    const releases: { dataset_id: string; version: number; position: number }[] = [];
     for (const event of ofDatasets) {
       const id = aggregateIdOf(event.entry.streamId);
-      const before = datasets.get(id) ?? { id, state: initialDatasetState, version: 0, position: -1 };
+      const before = datasets.get(id) ?? {
+        id,
+        state: initialDatasetState,
+        releaseCount: 0,
+        version: 0,
+        position: -1,
+      };
       const after = foldInto(before, event);
       if (after !== before) {
         datasets.set(id, after);
         changed.add(id);
+        if (after.releaseCount > before.releaseCount) {
+          releases.push({
+            dataset_id: id,
+            version: currentVersionOf(after.state),
+            position: event.globalPosition,
+          });
+        }
       }
     }
     const rows = [...changed]
@@ -65,6 +86,7 @@ export const datasetCatalogueProjection: Projection = {
       .filter((dataset) => dataset.state.status !== 'unregistered')
       .map((dataset) => rowOf(dataset, dataset.state as RegisteredDataset));
     if (rows.length > 0) await tx.query(upsertDatasets(schema), [JSON.stringify(rows)]);
+    if (releases.length > 0) await tx.query(insertDatasetReleases(schema), [JSON.stringify(releases)]);
   },
 };
 
@@ -76,13 +98,15 @@ function foldInto(dataset: CataloguedDataset, event: ProjectedEvent): Catalogued
   const state = evolveDataset(dataset.state, domainEvent);
   if (state.status === 'unregistered') return dataset;
   const at = event.entry.recordedAt;
+  const released = domainEvent.type === 'DatasetReleased';
   return {
     id: dataset.id,
-    state,
+    state: { ...state, releases: state.releases.slice(-1) },
+    releaseCount: domainEvent.type === 'DatasetRegistered' ? 0 : dataset.releaseCount + (released ? 1 : 0),
     version: event.entry.streamVersion,
     position: event.globalPosition,
     registeredAt: domainEvent.type === 'DatasetRegistered' ? at : dataset.registeredAt,
-    lastReleasedAt: domainEvent.type === 'DatasetReleased' ? at : dataset.lastReleasedAt,
+    lastReleasedAt: released ? at : dataset.lastReleasedAt,
     updatedAt: at,
   };
 }
@@ -90,6 +114,7 @@ function foldInto(dataset: CataloguedDataset, event: ProjectedEvent): Catalogued
 interface StoredRow {
   id: string;
   state: DatasetState;
+  release_count: number;
   version: number;
   position: string;
   registered_at: string;
@@ -100,6 +125,7 @@ function catalogued(row: StoredRow): CataloguedDataset {
   return {
     id: row.id,
     state: row.state,
+    releaseCount: row.release_count,
     version: row.version,
     position: Number(row.position),
     registeredAt: row.registered_at,
@@ -117,7 +143,7 @@ function rowOf(dataset: CataloguedDataset, state: RegisteredDataset): Record<str
     classification_basis: state.registration.classificationBasis,
     status: state.status,
     current_version: currentVersionOf(state),
-    releases: state.releases,
+    release_count: dataset.releaseCount,
     update_frequency: state.updateFrequency,
     open_conditions: state.registration.openConditions ?? null,
     fields: state.fields,

@@ -1,7 +1,10 @@
 /**
  * The dataset catalogue (the open list, 开放清单): one row per dataset, folded from its stream with the
  * deciders' own `evolveDataset`. `state` holds that folded state as JSON, so the next event evolves
- * exactly what a decision would; the other columns spell it out for filtering and answering.
+ * exactly what a decision would — except that its list of releases keeps only the latest (`evolve`
+ * appends to the list and reads nothing else of it), so a dataset's row stays the same size however
+ * often it is released; every release is a row of `dataset_releases`. The other columns spell the state
+ * out for filtering and answering.
  */
 export function createDatasetCatalogueTables(schema: string): string {
   return `
@@ -13,7 +16,7 @@ CREATE TABLE ${schema}.datasets (
   classification_basis text        NOT NULL,
   status               text        NOT NULL,
   current_version      integer     NOT NULL,
-  releases             jsonb       NOT NULL,
+  release_count        integer     NOT NULL,
   update_frequency     text        NOT NULL,
   open_conditions      text,
   fields               jsonb       NOT NULL,
@@ -31,6 +34,12 @@ CREATE INDEX datasets_by_classification ON ${schema}.datasets (classification, i
 CREATE INDEX datasets_by_status ON ${schema}.datasets (status, id);
 CREATE INDEX datasets_on_public_open_list ON ${schema}.datasets (id)
   WHERE classification IN ('unconditional', 'conditional') AND status IN ('registered', 'open', 'suspended');
+CREATE TABLE ${schema}.dataset_releases (
+  dataset_id text    COLLATE "C" NOT NULL,
+  version    integer NOT NULL,
+  position   bigint  NOT NULL,
+  PRIMARY KEY (dataset_id, version)
+);
 `;
 }
 
@@ -38,7 +47,7 @@ const TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM
 
 /** The rows a batch touches ($1: a JSON array of ids), with what folding the next event needs. */
 export const selectDatasetsForFold = (schema: string) => `
-SELECT id, state, version, position::text AS position,
+SELECT id, state, release_count, version, position::text AS position,
        ${TIME('registered_at')} AS registered_at, ${TIME('last_released_at')} AS last_released_at
   FROM ${schema}.datasets
  WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
@@ -49,21 +58,21 @@ SELECT id, state, version, position::text AS position,
  */
 export const upsertDatasets = (schema: string) => `
 INSERT INTO ${schema}.datasets (
-  id, title, organization_id, classification, classification_basis, status, current_version, releases,
+  id, title, organization_id, classification, classification_basis, status, current_version, release_count,
   update_frequency, open_conditions, fields, suspension_cause, suspension_ref, version, position,
   registered_at, last_released_at, updated_at, state)
-SELECT id, title, organization_id, classification, classification_basis, status, current_version, releases,
+SELECT id, title, organization_id, classification, classification_basis, status, current_version, release_count,
        update_frequency, open_conditions, fields, suspension_cause, suspension_ref, version, position,
        registered_at, last_released_at, updated_at, state
   FROM jsonb_to_recordset($1::jsonb) AS row (
     id text, title text, organization_id text, classification text, classification_basis text, status text,
-    current_version integer, releases jsonb, update_frequency text, open_conditions text, fields jsonb,
+    current_version integer, release_count integer, update_frequency text, open_conditions text, fields jsonb,
     suspension_cause text, suspension_ref text, version integer, position bigint, registered_at timestamptz,
     last_released_at timestamptz, updated_at timestamptz, state jsonb)
 ON CONFLICT (id) DO UPDATE SET
   title = EXCLUDED.title, organization_id = EXCLUDED.organization_id,
   classification = EXCLUDED.classification, classification_basis = EXCLUDED.classification_basis,
-  status = EXCLUDED.status, current_version = EXCLUDED.current_version, releases = EXCLUDED.releases,
+  status = EXCLUDED.status, current_version = EXCLUDED.current_version, release_count = EXCLUDED.release_count,
   update_frequency = EXCLUDED.update_frequency, open_conditions = EXCLUDED.open_conditions,
   fields = EXCLUDED.fields, suspension_cause = EXCLUDED.suspension_cause,
   suspension_ref = EXCLUDED.suspension_ref, version = EXCLUDED.version, position = EXCLUDED.position,
@@ -71,12 +80,21 @@ ON CONFLICT (id) DO UPDATE SET
   updated_at = EXCLUDED.updated_at, state = EXCLUDED.state
 WHERE ${schema}.datasets.position < EXCLUDED.position`;
 
+/** Records releases ($1: a JSON array of {dataset_id, version, position}); one already recorded stays as it is. */
+export const insertDatasetReleases = (schema: string) => `
+INSERT INTO ${schema}.dataset_releases (dataset_id, version, position)
+SELECT dataset_id, version, position
+  FROM jsonb_to_recordset($1::jsonb) AS release (dataset_id text, version integer, position bigint)
+ON CONFLICT (dataset_id, version) DO NOTHING`;
+
 const CATALOGUE_COLUMNS = `
-SELECT id, title, organization_id, classification, status, current_version, releases, update_frequency,
-       open_conditions, fields, suspension_cause, suspension_ref, version, position::text AS position,
-       ${TIME('registered_at')} AS registered_at, ${TIME('last_released_at')} AS last_released_at,
-       ${TIME('updated_at')} AS updated_at
-  FROM ledger_views.datasets`;
+SELECT id, title, organization_id, classification, status, current_version,
+       (SELECT coalesce(jsonb_agg(r.version ORDER BY r.version), '[]'::jsonb)
+          FROM ledger_views.dataset_releases r WHERE r.dataset_id = d.id) AS releases,
+       update_frequency, open_conditions, fields, suspension_cause, suspension_ref, version,
+       position::text AS position, ${TIME('registered_at')} AS registered_at,
+       ${TIME('last_released_at')} AS last_released_at, ${TIME('updated_at')} AS updated_at
+  FROM ledger_views.datasets d`;
 
 /**
  * The catalogue, filtered and paged by id: $1 organization_id, $2 classification, $3 status (each

@@ -36,6 +36,7 @@ describe('loading the configuration', () => {
       logOrigin: 'open-data-ledger.local/log',
       checkpointIntervalMs: 10_000,
       sequencer: true,
+      statisticsReuseMs: 5_000,
       masterKey: undefined,
       rateLimits: {
         perPrincipal: { max: 60_000, windowMs: 60_000 },
@@ -78,6 +79,7 @@ describe('loading the configuration', () => {
         LEDGER_LOG_ORIGIN: 'ledger.example.gov.cn/log',
         LEDGER_CHECKPOINT_INTERVAL_MS: '5000',
         LEDGER_SEQUENCER: 'off',
+        LEDGER_STATISTICS_REUSE_MS: '0',
         LEDGER_MASTER_KEY: MASTER_KEY.toString('hex'),
         LEDGER_RATE_LIMIT_PER_PRINCIPAL: '600/30s',
         LEDGER_RATE_LIMIT_ANONYMOUS_FILINGS: '5',
@@ -101,6 +103,7 @@ describe('loading the configuration', () => {
       logOrigin: 'ledger.example.gov.cn/log',
       checkpointIntervalMs: 5000,
       sequencer: false,
+      statisticsReuseMs: 0,
       masterKey: MASTER_KEY,
       rateLimits: {
         perPrincipal: { max: 600, windowMs: 30_000 },

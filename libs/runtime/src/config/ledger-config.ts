@@ -26,6 +26,12 @@ export interface LedgerConfig extends HttpEdgeSettings {
   /** Whether this process integrates new entries into the transparency log and signs checkpoints. */
   sequencer: boolean;
   /**
+   * How long one computation of a body's evaluation figures answers the same question again (0: never).
+   * The figures aggregate every case of the period, so their cost grows with the journal; `minPosition`
+   * always gets figures that include it.
+   */
+  statisticsReuseMs: number;
+  /**
    * The 32-byte key the per-person keys of personal data are wrapped with (architecture.md §6);
    * absent: one is generated and kept in `dataDir` (see loadMasterKey).
    */
@@ -117,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
     logOrigin,
     checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 10_000, 100, 24 * 3600 * 1000),
     sequencer: sequencer === 'on',
+    statisticsReuseMs: integer('LEDGER_STATISTICS_REUSE_MS', 5_000, 0, 3600 * 1000),
     masterKey,
     consoleDir: text('LEDGER_CONSOLE_DIR'),
     ...edge,

@@ -75,8 +75,10 @@ export class LogInconsistencyError extends Error {
   readonly code = 'LogInconsistent';
 }
 
-/** Hashes of proof subtrees of 256 leaves or more kept per log (about 100 bytes each). */
-const REMEMBERED_UPPER_RANGES = 32_768;
+/** Hashes of proof subtrees of 256 leaves or more kept per log. */
+const REMEMBERED_UPPER_RANGES = 8_192;
+/** What one remembered range holds in Node 20 (its key, a 32-byte Buffer and the map's entry), measured: about 380 bytes. */
+const UPPER_RANGE_BYTES = 400;
 
 export interface TransparencyLogOptions {
   /** Most leaves one integration round takes in (bounded so a long backlog commits as it goes). */
@@ -115,9 +117,13 @@ export class TransparencyLog {
     this.maxLeavesPerRound = options.maxLeavesPerRound ?? 16_384;
   }
 
-  /** The cache of expanded tiles proofs are built from: what it holds and the most it may. */
+  /** The caches proofs are built from (expanded tiles, remembered subtree hashes): what they hold and the most they may. */
   tileCacheSize(): { bytes: number; boundBytes: number } {
-    return this.tileHashes.cacheSize();
+    const tiles = this.tileHashes.cacheSize();
+    return {
+      bytes: tiles.bytes + this.upperRanges.size * UPPER_RANGE_BYTES,
+      boundBytes: tiles.boundBytes + REMEMBERED_UPPER_RANGES * UPPER_RANGE_BYTES,
+    };
   }
 
   async treeHead(queryable: SqlQueryable = this.db): Promise<TreeHead> {
@@ -198,7 +204,7 @@ export class TransparencyLog {
       leafIndex,
       ranges: inclusionProofRanges(leafIndex, treeSize),
     }));
-    const remembered = (range: LeafRange) => this.upperRanges.get(`${treeSize}/${range.start}/${range.end}`);
+    const remembered = (range: LeafRange) => this.upperRanges.get(upperRangeKey(range));
     const nodes = await this.nodeHashes(
       plans.flatMap((plan) => [
         { level: 0, index: plan.leafIndex },
@@ -211,20 +217,21 @@ export class TransparencyLog {
       treeSize,
       leafHash: nodes({ level: 0, index: leafIndex }),
       proof: ranges.map(
-        (range) =>
-          remembered(range) ?? this.rememberUpper(treeSize, range, memoisedRangeHash(range, nodes, memo)),
+        (range) => remembered(range) ?? this.rememberUpper(range, memoisedRangeHash(range, nodes, memo)),
       ),
     }));
   }
 
   /**
    * Subtrees of a tile's width or more are shared by the proofs of many leaves, and those on the right
-   * edge need the partial tiles, which are never cached: their hashes (for one tree size they never
-   * change) are remembered, so a proof whose leaf tile is cached needs no read at all.
+   * edge need the partial tiles, which are never cached: their hashes are remembered, so a proof whose
+   * leaf tile is cached needs no read at all. A range's hash depends on its leaves only, never on the
+   * size of the tree it is part of, so it is remembered once for every tree size that uses it.
    */
-  private rememberUpper(treeSize: number, range: LeafRange, hash: Buffer): Buffer {
+  private rememberUpper(range: LeafRange, hash: Buffer): Buffer {
     if (range.end - range.start < TILE_WIDTH) return hash;
-    const key = `${treeSize}/${range.start}/${range.end}`;
+    const key = upperRangeKey(range);
+    this.upperRanges.delete(key);
     this.upperRanges.set(key, hash);
     if (this.upperRanges.size > REMEMBERED_UPPER_RANGES) {
       this.upperRanges.delete(this.upperRanges.keys().next().value as string);
@@ -424,6 +431,10 @@ export class TransparencyLog {
 }
 
 /** Proofs of one tree share their right-edge (non-perfect) subtrees: each is hashed once per call. */
+function upperRangeKey(range: LeafRange): string {
+  return `${range.start}/${range.end}`;
+}
+
 function memoisedRangeHash(range: LeafRange, nodes: NodeHashes, memo: Map<string, Buffer>): Buffer {
   const key = `${range.start}-${range.end}`;
   let hash = memo.get(key);
