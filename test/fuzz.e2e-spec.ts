@@ -83,7 +83,8 @@ describe('hostile input to every endpoint the OpenAPI document lists', () => {
     const wrong = judge(answer);
     const description = `${operation.key} [${fuzzCase.labels.join(', ')}] ${describeRequest(request)}`;
     if (wrong) failures.push(`${description}\n    → ${wrong}`);
-    // The ledger takes the client's X-Request-Id as the request's id (and so the correlationId of what it writes).
+    // The ledger keeps a plain X-Request-Id as the request's id (and so the correlationId of what it writes);
+    // any other it replaces with a UUID, which the answer names.
     const id = answer instanceof NoAnswer ? requestId : (answer.headers['x-request-id'] ?? requestId);
     if (answer instanceof NoAnswer || answer.status >= 400) watch.refusedRequest(id, description);
     else watch.acceptedRequest(id);

@@ -145,6 +145,35 @@ describe('publishing CloudEvents', () => {
     });
   });
 
+  describe('X-Request-Id, the correlationId of what a request records', () => {
+    async function publishWithRequestId(requestId: string) {
+      const event = anEvent();
+      const message = HTTP.structured(event);
+      const answer = await send({ ...message, headers: { ...message.headers, 'x-request-id': requestId } });
+      const stream = await ledger.get('/v1/streams/usage-ds-1/events?fromVersion=0&limit=1000');
+      const entry = stream.body.events.find((recorded: { id: string }) => recorded.id === event.id);
+      return { answer, correlationId: entry.metadata.correlationId as string };
+    }
+
+    it('keeps a plain id the client sends, and says so in the answer', async () => {
+      const { answer, correlationId } = await publishWithRequestId('gateway-42:7');
+
+      expect(answer.status).toBe(201);
+      expect(answer.headers.get('x-request-id')).toBe('gateway-42:7');
+      expect(correlationId).toBe('gateway-42:7');
+    });
+
+    it('replaces kilobytes of text with a fresh UUID rather than writing them into the journal for ever', async () => {
+      const { answer, correlationId } = await publishWithRequestId(
+        `x${"'; DROP TABLE events; --".repeat(200)}`,
+      );
+
+      expect(answer.status).toBe(201);
+      expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.headers.get('x-request-id')).toBe(correlationId);
+    });
+  });
+
   describe('in binary mode', () => {
     it('records the event from ce-* headers with the data as the body', async () => {
       const event = anEvent({

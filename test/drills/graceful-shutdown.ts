@@ -346,15 +346,9 @@ async function drillOne(
   );
   for (const app of apps) {
     const warnings = warningsSince(app.logFile, sigtermAt);
-    // Known, not the shutdown's: Nest sends the GET /v1/events handler's result after an SSE tail it
-    // hijacked ends (the journal controller's passthrough), and Fastify warns of the second send.
-    const knownTailEnd = [...warnings.keys()].filter((message) =>
-      message.startsWith('Reply was already sent'),
-    );
-    for (const message of knownTailEnd) warnings.delete(message);
     summary.row(
       `${mode}: ${app.name} logs nothing at warn or above while stopping`,
-      describeCounts(warnings) + (knownTailEnd.length > 0 ? ' (besides the known SSE tail-end warning)' : ''),
+      describeCounts(warnings),
       check(warnings.size === 0, `${mode}: ${app.name} logged while stopping: ${describeCounts(warnings)}`),
     );
   }

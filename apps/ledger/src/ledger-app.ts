@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,6 +13,7 @@ import {
   refuseUnfaithfulRequests,
 } from './http/edge-refusals';
 import { serveConsole } from './http/console-files';
+import { requestIdOf } from './http/request-id';
 import { registerSecurityHeaders } from './http/security-headers';
 import { refuseRequestsWhileStopping } from './http/stop-taking-requests';
 import { parseStrictJson } from './http/strict-json';
@@ -36,8 +36,9 @@ export async function createLedgerApp(options: RuntimeOptions): Promise<NestFast
     logController: new LogController({
       disableRequestLogging: options.config.logLevel !== 'debug' && options.config.logLevel !== 'trace',
     }),
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The id is the correlationId of what the request records: a client's is checked first (requestIdOf).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     return503OnClosing: true,
     // Requests refused before routing are problem details too, not Node's or Fastify's own answers.
     clientErrorHandler: answerUnparsableRequest,

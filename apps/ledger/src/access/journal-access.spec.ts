@@ -1,5 +1,5 @@
 import type { Role } from '@ledger/events';
-import { canReadStream, readableScope } from './journal-access';
+import { canReadStream, CaseIndex, readableScope } from './journal-access';
 import type { AuthenticatedPrincipal } from './principal-directory';
 
 const principal = (overrides: Partial<AuthenticatedPrincipal> = {}): AuthenticatedPrincipal => ({
@@ -121,6 +121,67 @@ describe('who may read which journal stream', () => {
         categories: ['dataset', 'usage'],
         streamIds: ['principal-abc'],
       });
+    });
+  });
+
+  describe('cases on an organisation’s datasets and a data user’s own applications and grants', () => {
+    /** What the principal directory folds from the journal, for two bodies and two data users. */
+    const casesOf: Record<string, string[]> = {
+      'city-bureau': ['correction-c1', 'objection-o1', 'application-a1', 'grant-g1', 'usage-42'],
+      'other-bureau': ['correction-c2', 'application-a2', 'grant-g2'],
+    };
+    const ownedBy: Record<string, string[]> = {
+      abc: ['application-a1', 'grant-g1'],
+      xyz: ['application-a2'],
+    };
+    const cases: CaseIndex = {
+      casesOfOrganization: (organizationId) => casesOf[organizationId] ?? [],
+      streamsOwnedBy: (principalId) => ownedBy[principalId] ?? [],
+      isCaseOfOrganization: (organizationId, streamId) => (casesOf[organizationId] ?? []).includes(streamId),
+      isOwnedBy: (principalId, streamId) => (ownedBy[principalId] ?? []).includes(streamId),
+    };
+    const STREAMS = [
+      ...SOME_STREAMS,
+      ...Object.values(casesOf).flat(),
+      'organization-city-bureau',
+      'violation-v9',
+    ];
+    const callers: Partial<AuthenticatedPrincipal>[] = [
+      { role: 'body_officer', organizationId: 'city-bureau' },
+      { role: 'body_officer', organizationId: 'other-bureau' },
+      { role: 'body_officer' },
+      { role: 'data_user', id: 'abc' },
+      { role: 'data_user', id: 'xyz' },
+      { role: 'publisher', publish: { types: ['DataAccessed'], sources: ['urn:gateway'] } },
+      { role: 'supervisor' },
+    ];
+
+    it('given a body officer, when it reads, then it reads its own organisation’s cases and not another’s', () => {
+      const officer = principal({ role: 'body_officer', organizationId: 'city-bureau' });
+
+      expect(canReadStream(officer, 'correction-c1', cases)).toBe(true);
+      expect(canReadStream(officer, 'grant-g1', cases)).toBe(true);
+      expect(canReadStream(officer, 'correction-c2', cases)).toBe(false);
+      expect(canReadStream(officer, 'organization-other', cases)).toBe(false);
+    });
+
+    it('given a data user, when it reads, then it reads its own application and grant only', () => {
+      expect(canReadStream(principal({ id: 'abc' }), 'application-a1', cases)).toBe(true);
+      expect(canReadStream(principal({ id: 'abc' }), 'application-a2', cases)).toBe(false);
+      expect(canReadStream(principal({ id: 'xyz' }), 'grant-g1', cases)).toBe(false);
+    });
+
+    it.each(callers)('one stream at a time agrees with the scope a read is narrowed to (%o)', (caller) => {
+      const who = principal(caller);
+      const scope = readableScope(who, cases);
+      const inScope = (streamId: string) =>
+        scope === undefined ||
+        scope.streamIds.includes(streamId) ||
+        scope.categories.includes(streamId.slice(0, streamId.indexOf('-')));
+
+      expect(STREAMS.filter((streamId) => canReadStream(who, streamId, cases))).toEqual(
+        STREAMS.filter(inScope),
+      );
     });
   });
 

@@ -22,9 +22,17 @@ const CATEGORIES_OPEN_TO_EVERY_KEY = ['dataset'];
 export interface CaseIndex {
   casesOfOrganization(organizationId: string): readonly string[];
   streamsOwnedBy(principalId: string): readonly string[];
+  /** Whether the stream is a case on one of the organisation's datasets, without listing them all. */
+  isCaseOfOrganization(organizationId: string, streamId: string): boolean;
+  isOwnedBy(principalId: string, streamId: string): boolean;
 }
 
-const NO_CASES: CaseIndex = { casesOfOrganization: () => [], streamsOwnedBy: () => [] };
+const NO_CASES: CaseIndex = {
+  casesOfOrganization: () => [],
+  streamsOwnedBy: () => [],
+  isCaseOfOrganization: () => false,
+  isOwnedBy: () => false,
+};
 
 /**
  * The journal's read rules in one place: the streams a principal may read, or undefined for all of
@@ -37,7 +45,6 @@ export function readableScope(
   cases: CaseIndex = NO_CASES,
 ): StreamScope | undefined {
   if (READS_EVERYTHING.includes(principal.role)) return undefined;
-  const categories = [...CATEGORIES_OPEN_TO_EVERY_KEY];
   const streamIds = [streamIdOf(STREAM_CATEGORIES.principal, principal.id)];
   if (principal.role === 'body_officer' && principal.organizationId) {
     streamIds.push(
@@ -46,6 +53,34 @@ export function readableScope(
     );
   }
   if (principal.role === 'data_user') streamIds.push(...cases.streamsOwnedBy(principal.id));
+  return { categories: readableCategories(principal), streamIds };
+}
+
+/**
+ * Whether the principal may read the stream: the same rules as `readableScope`, asked of one stream
+ * (a live tail asks it of every entry) without listing every case of an organisation.
+ */
+export function canReadStream(
+  principal: AuthenticatedPrincipal,
+  streamId: string,
+  cases: CaseIndex = NO_CASES,
+): boolean {
+  if (READS_EVERYTHING.includes(principal.role)) return true;
+  const category = categoryOf(streamId);
+  if (category !== undefined && readableCategories(principal).includes(category)) return true;
+  if (streamId === streamIdOf(STREAM_CATEGORIES.principal, principal.id)) return true;
+  if (principal.role === 'body_officer' && principal.organizationId) {
+    return (
+      streamId === streamIdOf(STREAM_CATEGORIES.organization, principal.organizationId) ||
+      cases.isCaseOfOrganization(principal.organizationId, streamId)
+    );
+  }
+  return principal.role === 'data_user' && cases.isOwnedBy(principal.id, streamId);
+}
+
+/** The categories every stream of which the principal reads: datasets, and a publisher's own categories. */
+function readableCategories(principal: AuthenticatedPrincipal): string[] {
+  const categories = [...CATEGORIES_OPEN_TO_EVERY_KEY];
   if (principal.role === 'publisher') {
     for (const type of principal.publish?.types ?? []) {
       if (isKnownEventType(type) && EVENT_CATALOGUE[type].publishable) {
@@ -53,18 +88,5 @@ export function readableScope(
       }
     }
   }
-  return { categories: [...new Set(categories)], streamIds };
-}
-
-export function canReadStream(
-  principal: AuthenticatedPrincipal,
-  streamId: string,
-  cases: CaseIndex = NO_CASES,
-): boolean {
-  const scope = readableScope(principal, cases);
-  if (!scope) return true;
-  const category = categoryOf(streamId);
-  return (
-    scope.streamIds.includes(streamId) || (category !== undefined && scope.categories.includes(category))
-  );
+  return [...new Set(categories)];
 }

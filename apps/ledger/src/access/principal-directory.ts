@@ -79,8 +79,10 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   /** Which organisation each dataset belongs to, and the case streams filed on each organisation's datasets: who may read a case. */
   private readonly datasetOrganizations = new Map<string, string>();
   private readonly casesByOrganization = new Map<string, string[]>();
+  private readonly organizationOfCase = new Map<string, string>();
   /** The application and grant streams each data user owns: a data user reads its own. */
   private readonly streamsByOwner = new Map<string, string[]>();
+  private readonly ownerOfStream = new Map<string, string>();
   private readonly principals = new Map<string, DirectoryPrincipal>();
   private readonly keysByHash = new Map<string, { principalId: string; keyId: string }>();
   private appliedThrough = -1;
@@ -156,6 +158,14 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return this.streamsByOwner.get(principalId) ?? [];
   }
 
+  isCaseOfOrganization(organizationId: string, streamId: string): boolean {
+    return this.organizationOfCase.get(streamId) === organizationId;
+  }
+
+  isOwnedBy(principalId: string, streamId: string): boolean {
+    return this.ownerOfStream.get(streamId) === principalId;
+  }
+
   isEmpty(): boolean {
     return this.principals.size === 0;
   }
@@ -183,11 +193,14 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   /** A case stream about a dataset (a violation case may name none): readable by the dataset's body. */
   private addCase(datasetId: unknown, streamId: string): void {
     const organizationId = this.datasetOrganizations.get(String(datasetId));
-    if (organizationId !== undefined) addTo(this.casesByOrganization, organizationId, streamId);
+    if (organizationId === undefined) return;
+    addTo(this.casesByOrganization, organizationId, streamId);
+    this.organizationOfCase.set(streamId, organizationId);
   }
 
   private addOwned(principalId: unknown, streamId: string): void {
     addTo(this.streamsByOwner, String(principalId), streamId);
+    this.ownerOfStream.set(streamId, String(principalId));
   }
 
   private async readNewEvents(): Promise<void> {

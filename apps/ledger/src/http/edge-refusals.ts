@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Problem, STATUS_TITLES } from './problem';
+import { Problem, problemDetailsOf, sendProblem, STATUS_TITLES } from './problem';
 
 /**
  * Longest path parameter the router matches. Ids run to 128 characters (AGGREGATE_ID_PATTERN) and
@@ -27,7 +27,7 @@ export function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: So
             'MalformedRequest',
             'the request is not well-formed HTTP/1.1: its request line, a header, or the framing of its body',
           );
-  const body = JSON.stringify(problemBody(problem));
+  const body = JSON.stringify(problemDetailsOf(problem));
   // As Node does: never write into a response already under way on this connection (pipelining).
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
@@ -60,7 +60,7 @@ export function answerUnroutablePath(
       : error.code === 'FST_ERR_BAD_URL'
         ? Problem.badRequest('InvalidPath', 'the path does not percent-decode to valid UTF-8')
         : new Problem(error.statusCode ?? 400, 'BadRequest', error.message);
-  void reply.status(problem.status).type('application/problem+json').send(problemBody(problem));
+  void sendProblem(reply, problem);
 }
 
 /** None of the ledger's GET, HEAD or DELETE routes reads a body. */
@@ -91,14 +91,4 @@ export function refuseUnfaithfulRequests(fastify: FastifyInstance): void {
       throw Problem.badRequest('UnexpectedBody', `${request.method} takes no body here; send none`);
     }
   });
-}
-
-function problemBody(problem: Problem): Record<string, unknown> {
-  return {
-    type: `urn:open-data-ledger:problem:${problem.code}`,
-    title: STATUS_TITLES[problem.status] ?? 'Error',
-    status: problem.status,
-    detail: problem.detail,
-    code: problem.code,
-  };
 }

@@ -16,7 +16,7 @@ import {
   TreeSizeError,
   WrongExpectedVersionError,
 } from '@ledger/store';
-import { Problem, STATUS_TITLES } from './problem';
+import { Problem, sendProblem } from './problem';
 
 /** Domain codes that describe invalid input rather than a conflict with the current state. */
 const INVALID_INPUT_CODES = new Set([
@@ -67,20 +67,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ err: error, reqId: request?.id, url: request?.url }, 'unexpected error');
     }
     if (reply.sent || reply.raw.headersSent) return;
-    const { errors, headers, ...extra } = problem.extra;
-    reply
-      .status(problem.status)
-      .headers(headers ?? {})
-      .type('application/problem+json')
-      .send({
-        type: `urn:open-data-ledger:problem:${problem.code}`,
-        title: STATUS_TITLES[problem.status] ?? 'Error',
-        status: problem.status,
-        detail: problem.detail,
-        code: problem.code,
-        ...extra,
-        ...(errors && { errors }),
-      });
+    void sendProblem(reply, problem);
   }
 
   private toProblem(error: unknown, request: FastifyRequest | undefined): Problem {

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FieldError } from '@ledger/runtime';
 
 /**
@@ -49,3 +50,27 @@ export const STATUS_TITLES: Record<number, string> = {
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
+
+/** The RFC 9457 body every refusal of the ledger answers with. */
+export function problemDetailsOf(problem: Problem): Record<string, unknown> {
+  const { errors, headers, ...extra } = problem.extra;
+  void headers;
+  return {
+    type: `urn:open-data-ledger:problem:${problem.code}`,
+    title: STATUS_TITLES[problem.status] ?? 'Error',
+    status: problem.status,
+    detail: problem.detail,
+    code: problem.code,
+    ...extra,
+    ...(errors && { errors }),
+  };
+}
+
+/** Answers a refusal as problem details: its status, its headers (Retry-After, say) and its body. */
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .headers(problem.extra.headers ?? {})
+    .type('application/problem+json')
+    .send(problemDetailsOf(problem));
+}

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { Problem, sendProblem } from './problem';
 
 /** Apps that are stopping: every request they receive from then on is answered 503. */
 const stopping = new WeakSet<FastifyInstance>();
@@ -21,18 +22,12 @@ export function refuseRequestsWhileStopping(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (_request, reply) => {
     if (!stopping.has(fastify)) return;
     lastRefusalAt.set(fastify, Date.now());
-    await reply
-      .code(503)
-      .header('connection', 'close')
-      .header('retry-after', RETRY_AFTER_SECONDS)
-      .type('application/problem+json')
-      .send({
-        type: 'urn:open-data-ledger:problem:ShuttingDown',
-        title: 'Service Unavailable',
-        status: 503,
-        detail: 'the ledger is stopping; retry shortly',
-        code: 'ShuttingDown',
-      });
+    await sendProblem(
+      reply,
+      new Problem(503, 'ShuttingDown', 'the ledger is stopping; retry shortly', {
+        headers: { connection: 'close', 'retry-after': RETRY_AFTER_SECONDS },
+      }),
+    );
     return reply;
   });
 }

@@ -18,7 +18,7 @@ import {
 import type { Journal } from '@ledger/store';
 import { authorizationOf, mayCall } from '../access/authorization-matrix';
 import { BearerCredentials, MALFORMED } from '../access/bearer-credentials';
-import { Problem, STATUS_TITLES } from '../http/problem';
+import { Problem, sendProblem } from '../http/problem';
 import {
   expiredSessionCookie,
   QUEUE_BOARD_PATH,
@@ -95,7 +95,7 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
 
   private mountEmbeddedAnswer(scope: FastifyInstance): void {
     const answer = async (_request: FastifyRequest, reply: FastifyReply) =>
-      problem(
+      sendProblem(
         reply,
         new Problem(
           404,
@@ -141,7 +141,7 @@ export class QueueBoard implements OnModuleInit, OnApplicationShutdown {
     const { entry } = authorizationOf(request.method, request.routeOptions.url);
     if (!entry || !mayCall(entry, principal.role)) {
       const who = entry && entry.who !== 'public' ? entry.who.join(', ') : 'nobody';
-      return problem(
+      return sendProblem(
         reply,
         Problem.forbidden(
           `the queue board is for ${who} (the authorisation matrix); you are a ${principal.role}`,
@@ -182,26 +182,8 @@ function refuse(request: FastifyRequest, reply: FastifyReply, code: string, deta
       .type('text/html; charset=utf-8')
       .send(SIGN_IN_PAGE);
   }
-  return problem(
+  return sendProblem(
     reply,
     new Problem(401, code, detail, { headers: { 'www-authenticate': 'Bearer realm="open-data-ledger"' } }),
   );
-}
-
-/** The problem details ProblemDetailsFilter would write, for routes outside Nest. */
-function problem(reply: FastifyReply, refusal: Problem): FastifyReply {
-  const { errors, headers, ...extra } = refusal.extra;
-  return reply
-    .code(refusal.status)
-    .headers(headers ?? {})
-    .type('application/problem+json')
-    .send({
-      type: `urn:open-data-ledger:problem:${refusal.code}`,
-      title: STATUS_TITLES[refusal.status] ?? 'Error',
-      status: refusal.status,
-      detail: refusal.detail,
-      code: refusal.code,
-      ...extra,
-      ...(errors && { errors }),
-    });
 }

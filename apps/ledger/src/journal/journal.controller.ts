@@ -112,9 +112,10 @@ export class JournalController {
     @Query() query: ReadEventsQuery,
     @Headers('accept') accept: string | undefined,
     @Headers('last-event-id') lastEventId: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
+    // Not passthrough: a live tail hijacks the reply, and Nest must not send anything after it ends.
+    @Res() reply: FastifyReply,
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
-  ): Promise<string | void> {
+  ): Promise<void> {
     if (query.streamId !== undefined && !canReadStream(principal, query.streamId, this.directory)) {
       throw Problem.forbidden(`a ${principal.role} may not read ${query.streamId}`);
     }
@@ -147,8 +148,9 @@ export class JournalController {
     // A short page means everything up to the head was scanned: continue after the head, not after the last match.
     const next =
       entries.length === limit ? entries[entries.length - 1].globalPosition + 1 : Math.max(from, head + 1);
-    reply.type('application/json; charset=utf-8');
-    return `{"events":[${joinCanonical(entries)}],"next":${next}}`;
+    await reply
+      .type('application/json; charset=utf-8')
+      .send(`{"events":[${joinCanonical(entries)}],"next":${next}}`);
   }
 
   @Get('streams/:streamId/events')
