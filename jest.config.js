@@ -23,6 +23,7 @@ module.exports = {
     : '\\.(spec|int-spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  setupFilesAfterEnv: ['<rootDir>/test/support/share-the-machine.ts'],
   testTimeout: 30_000,
   maxWorkers: 2,
 };

@@ -225,7 +225,7 @@ describe('detecting suspected violations in usage', () => {
     const published = new Map<string, AccessCase>();
     let expected = new Map<string, Expected>();
     let detected: LedgerEntry[] = [];
-    // The lag measured is the ledger's: no browser suite shares the machine meanwhile (machine-lease.ts).
+    // The lag measured is the ledger's: no other suite shares the machine meanwhile (machine-lease.ts).
     const releaseMachine = await leaseMachineAlone();
     try {
       for (let start = 0; start < ACCESSES; start += BATCH) {

@@ -110,6 +110,8 @@ describe('the console: a dataset’s history, its state as of a moment, and a di
     tab = await ConsoleTab.open(browser, ledger, { token: supervisor.token, route: '#/datasets' });
     await tab.page.getByRole('heading', { name: '查找数据集' }).waitFor();
     const rows = tab.page.locator('table tbody tr');
+    // The heading is drawn before the catalogue's answer: wait for the rows it brings.
+    await rows.nth(2).waitFor();
     expect(await rows.count()).toBe(3);
 
     await tab.page.getByLabel('按标题或标识筛选').fill('公交');

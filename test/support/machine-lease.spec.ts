@@ -12,8 +12,9 @@ async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
   return settled;
 }
 
-describe('the machine lease that keeps latency measurements apart from browsers', () => {
+describe('the machine lease that lets a latency measurement run alone', () => {
   let directory: string;
+  const as = (holder: string) => ({ directory, holder });
 
   beforeEach(() => {
     directory = mkdtempSync(join(tmpdir(), 'machine-lease-'));
@@ -21,46 +22,55 @@ describe('the machine lease that keeps latency measurements apart from browsers'
 
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('lets browsers run side by side', async () => {
-    const first = await leaseMachineShared(directory);
+  it('lets suites run side by side', async () => {
+    const first = await leaseMachineShared(as('suite-a'));
 
-    const second = leaseMachineShared(directory);
+    const second = leaseMachineShared(as('suite-b'));
 
     expect(await settledSoon(second)).toBe(true);
     first();
     (await second)();
   });
 
-  it('starts a measurement only after the running browsers end, and no browser while it runs', async () => {
-    const browser = await leaseMachineShared(directory);
+  it('starts a measurement once the suites elsewhere end, and starts no suite while it runs', async () => {
+    const elsewhere = await leaseMachineShared(as('suite-a'));
+    const own = await leaseMachineShared(as('suite-b'));
 
-    const measurement = leaseMachineAlone(directory);
+    const measurement = leaseMachineAlone(as('suite-b'));
     expect(await settledSoon(measurement)).toBe(false);
-    const laterBrowser = leaseMachineShared(directory);
-    expect(await settledSoon(laterBrowser)).toBe(false);
+    const nextSuite = leaseMachineShared(as('suite-c'));
+    expect(await settledSoon(nextSuite)).toBe(false);
 
-    browser();
+    elsewhere();
     const releaseMeasurement = await measurement;
-    expect(await settledSoon(laterBrowser)).toBe(false);
+    expect(await settledSoon(nextSuite)).toBe(false);
     releaseMeasurement();
-    (await laterBrowser)();
+    (await nextSuite)();
+    own();
   });
 
-  it('runs two measurements one after the other, in the order they asked', async () => {
-    const first = await leaseMachineAlone(directory);
+  it('runs two measurements one after the other, in the order they asked, each once the other suite has ended', async () => {
+    const ownOfA = await leaseMachineShared(as('suite-a'));
+    const ownOfB = await leaseMachineShared(as('suite-b'));
 
-    const second = leaseMachineAlone(directory);
+    const first = leaseMachineAlone(as('suite-a'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = leaseMachineAlone(as('suite-b'));
 
+    expect(await settledSoon(first)).toBe(true);
     expect(await settledSoon(second)).toBe(false);
-    first();
+    (await first)();
+    expect(await settledSoon(second)).toBe(false);
+    ownOfA();
     (await second)();
+    ownOfB();
   });
 
   it('does not wait on a holder whose process is gone', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
-    writeFileSync(join(directory, `shared-${String(Date.now()).padStart(15, '0')}-${gone}-left-behind`), '');
+    writeFileSync(join(directory, `shared_${String(Date.now()).padStart(15, '0')}_${gone}_${gone}_left`), '');
 
-    const measurement = leaseMachineAlone(directory);
+    const measurement = leaseMachineAlone(as('suite-a'));
 
     expect(await settledSoon(measurement)).toBe(true);
     (await measurement)();
