@@ -20,10 +20,14 @@ SELECT id, dataset_id, organization_id, applicant_principal, status, outcome, re
  * waiting for a supplement (rank 1) by when it was asked; then decided, signed or withdrawn (rank 2) by
  * submission; ties by id. $1 status ('open' = submitted or supplement_requested) · $2 dataset ·
  * $3 organisation · $4 owner · $5 overdue · $6 now · $7–$9 cursor (rank, at, id) · $10 limit.
+ * 'open' is said twice, the second time as the ranks it means: the queue index then reads only the
+ * open applications, where the planner otherwise scanned every application ever filed (a page that
+ * grew 0.6 → 1.7 ms in the first 10 minutes of the long run).
  */
 export const SELECT_APPLICATIONS_PAGE = `${APPLICATION_COLUMNS}
  WHERE ($1::text IS NULL OR status = $1::text
         OR ($1::text = 'open' AND status IN ('submitted', 'supplement_requested')))
+   AND ($1::text IS DISTINCT FROM 'open' OR queue_rank < 2)
    AND ($2::text IS NULL OR dataset_id = $2::text)
    AND ($3::text IS NULL OR organization_id = $3::text)
    AND ($4::text IS NULL OR applicant_principal = $4::text)
@@ -67,10 +71,11 @@ SELECT id, status, source, grant_id, principal, dataset_id, organization_id, acc
 /**
  * One page of the violation cases: open ones (rank 0) first, then closed ones, each oldest report first;
  * ties by id. $1 status ('open' = reported or investigating) · $2 source · $3 dataset · $4 organisation ·
- * $5–$7 cursor (rank, reported at, id) · $8 limit.
+ * $5–$7 cursor (rank, reported at, id) · $8 limit. 'open' again as its rank, for the queue index.
  */
 export const SELECT_VIOLATIONS_PAGE = `${VIOLATION_COLUMNS}
  WHERE ($1::text IS NULL OR status = $1::text OR ($1::text = 'open' AND status IN ('reported', 'investigating')))
+   AND ($1::text IS DISTINCT FROM 'open' OR queue_rank = 0)
    AND ($2::text IS NULL OR source = $2::text)
    AND ($3::text IS NULL OR dataset_id = $3::text)
    AND ($4::text IS NULL OR organization_id = $4::text)

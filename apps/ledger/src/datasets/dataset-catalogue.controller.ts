@@ -89,7 +89,7 @@ function publicItemOf(entry: DatasetCatalogueEntry): PublicOpenListItemDto {
     classification: entry.classification,
     status: entry.status,
     currentVersion: entry.currentVersion,
-    releases: entry.releases,
+    releaseCount: entry.releaseCount,
     updateFrequency: entry.updateFrequency,
     ...(entry.openConditions !== undefined && { openConditions: entry.openConditions }),
     fields: entry.fields,

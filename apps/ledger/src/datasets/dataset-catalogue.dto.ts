@@ -96,7 +96,13 @@ class CatalogueItemBase {
   @ApiProperty({ enum: DATASET_STATUSES }) status!: string;
   @ApiProperty({ description: 'The latest released version; 0 before the first release.', example: 3 })
   currentVersion!: number;
-  @ApiProperty({ description: 'Every released version, ascending.', type: [Number] }) releases!: number[];
+  @ApiProperty({
+    description:
+      'How many versions were released. GET /v1/datasets/{id} lists every version, and its history each release ' +
+      'with its checksum: a list entry stays the same size however often a dataset is released.',
+    example: 3,
+  })
+  releaseCount!: number;
   @ApiProperty({ enum: UPDATE_FREQUENCIES }) updateFrequency!: string;
   @ApiPropertyOptional({ description: 'For conditional data: what an applicant must meet.' })
   openConditions?: string;

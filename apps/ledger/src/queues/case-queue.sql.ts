@@ -6,7 +6,9 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-
  * One page of a queue, in queue order: open cases (rank 0) by the deadline that matters now, then
  * resolved ones (rank 1) by their verification deadline, ties by id. The cursor is the last row's
  * (rank, due_at, id). $1 kind · $2 status ('open' = unresolved) · $3 dataset · $4 organisation ·
- * $5 overdue · $6 now · $7–$9 cursor · $10 limit.
+ * $5 overdue · $6 now · $7–$9 cursor · $10 limit. 'open' is said twice, the second time in the queue
+ * index's own terms (rank 0): the index then reads only open cases, where the planner otherwise
+ * scanned every case of the kind ever filed (a page that grew 0.6 → 1.2 ms in 10 minutes of the long run).
  */
 export const SELECT_QUEUE_PAGE = `
 SELECT kind, id, dataset_id, organization_id, status, rulebook, outcome, release_version,
@@ -22,6 +24,7 @@ SELECT kind, id, dataset_id, organization_id, status, rulebook, outcome, release
   FROM ledger_views.case_queue_items
  WHERE kind = $1
    AND ($2::text IS NULL OR status = $2::text OR ($2::text = 'open' AND resolved_at IS NULL))
+   AND ($2::text IS DISTINCT FROM 'open' OR CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END = 0)
    AND ($3::text IS NULL OR dataset_id = $3::text)
    AND ($4::text IS NULL OR organization_id = $4::text)
    AND ($5::boolean IS NULL OR (resolved_at IS NULL AND due_at < $6::timestamptz) = $5::boolean)

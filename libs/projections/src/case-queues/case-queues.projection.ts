@@ -258,19 +258,15 @@ class ReleaseBatch {
     if (this.releases.length > 0) {
       await this.tx.query(inSchema(INSERT_RELEASES, this.schema), [JSON.stringify(this.releases)]);
     }
-    const latest = [...this.changed].map((id) => {
-      const dataset = this.datasets.get(id) as ReleasedDataset & {
-        latest: { version: number; releasedAt: string };
-      };
-      return {
-        dataset_id: id,
-        version: dataset.latest.version,
-        released_at: dataset.latest.releasedAt,
-        next_release_due_at: dataset.nextReleaseDueAt,
-        position: dataset.position,
-      };
-    });
-    if (latest.length > 0)
-      await this.tx.query(inSchema(RECORD_RELEASES, this.schema), [JSON.stringify(latest)]);
+    const ids = [...this.changed];
+    if (ids.length === 0) return;
+    const latest = ids.map((id) => this.datasets.get(id) as Required<ReleasedDataset>);
+    await this.tx.query(inSchema(RECORD_RELEASES, this.schema), [
+      ids,
+      latest.map((dataset) => dataset.latest.version),
+      latest.map((dataset) => dataset.latest.releasedAt),
+      latest.map((dataset) => dataset.nextReleaseDueAt),
+      latest.map((dataset) => dataset.position),
+    ]);
   }
 }

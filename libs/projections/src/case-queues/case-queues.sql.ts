@@ -102,13 +102,18 @@ SELECT dataset_id, version, released_at, due_at, position
        AS release (dataset_id text, version integer, released_at timestamptz, due_at timestamptz, position bigint)
 ON CONFLICT (dataset_id, version) DO NOTHING`;
 
-/** Each released dataset's latest release and next due time, once per batch ($1: a JSON array). */
+/**
+ * Each released dataset's latest release and next due time, once per batch, as parallel arrays ($1 dataset,
+ * $2 version, $3 released at, $4 next due or null, $5 position). Arrays, not JSON rows: the planner counts
+ * them and updates by key, where for JSON it guessed 100 rows and scanned every dataset (a cost that grew
+ * with the catalogue in the long run: 0.35 → 0.69 ms a batch in 10 minutes).
+ */
 export const RECORD_RELEASES = `
 UPDATE $schema.case_queue_datasets AS dataset
    SET last_release_version = latest.version, last_released_at = latest.released_at,
        next_release_due_at = latest.next_release_due_at, position = latest.position
-  FROM jsonb_to_recordset($1::jsonb) AS latest (dataset_id text, version integer, released_at timestamptz,
-       next_release_due_at timestamptz, position bigint)
+  FROM unnest($1::text[], $2::integer[], $3::timestamptz[], $4::timestamptz[], $5::bigint[])
+       AS latest (dataset_id, version, released_at, next_release_due_at, position)
  WHERE dataset.dataset_id = latest.dataset_id AND dataset.position < latest.position`;
 
 export const INSERT_CORRECTION = `

@@ -58,7 +58,6 @@ interface DatasetRow {
   classification: string;
   status: string;
   current_version: number;
-  releases: number[];
   release_count: number;
   update_frequency: string;
   open_conditions: string | null;
@@ -83,13 +82,7 @@ describe(`the dataset catalogue projection on ${testBackend()}`, () => {
 
   // bigint comes back as text from pg and as a number from PGlite.
   const rows = async () =>
-    (
-      await testbed.rows<DatasetRow>(
-        `SELECT d.*, (SELECT coalesce(jsonb_agg(r.version ORDER BY r.version), '[]'::jsonb)
-                        FROM ledger_views.dataset_releases r WHERE r.dataset_id = d.id) AS releases
-           FROM ledger_views.datasets d ORDER BY id`,
-      )
-    ).map((r) => ({
+    (await testbed.rows<DatasetRow>(`SELECT * FROM ledger_views.datasets ORDER BY id`)).map((r) => ({
       ...r,
       position: Number(r.position),
     }));
@@ -106,7 +99,7 @@ describe(`the dataset catalogue projection on ${testBackend()}`, () => {
       classification: 'unconditional',
       status: 'registered',
       current_version: 0,
-      releases: [],
+      release_count: 0,
       update_frequency: 'monthly',
       open_conditions: 'a research purpose',
       fields: ['stop_id', 'name', 'lat', 'lon'],
@@ -127,7 +120,7 @@ describe(`the dataset catalogue projection on ${testBackend()}`, () => {
     expect(await row('bus-stops')).toMatchObject({
       status: 'open',
       current_version: 3,
-      releases: [1, 3],
+      release_count: 2,
       version: last.entry.streamVersion,
       position: last.globalPosition,
     });
@@ -162,7 +155,11 @@ describe(`the dataset catalogue projection on ${testBackend()}`, () => {
       on('bus-stops', 'DatasetWithdrawn', { reason: 'the source is discontinued' }),
     ]);
 
-    expect(await row('bus-stops')).toMatchObject({ status: 'withdrawn', releases: [1], current_version: 1 });
+    expect(await row('bus-stops')).toMatchObject({
+      status: 'withdrawn',
+      release_count: 1,
+      current_version: 1,
+    });
   });
 
   it('follows a reclassification', async () => {
@@ -283,7 +280,7 @@ describe(`the dataset catalogue projection on ${testBackend()}`, () => {
           continue;
         }
         const last = stream[stream.length - 1];
-        // The row's state keeps only the latest release; the releases table has them all.
+        // The row's state keeps only the latest release, and counts them.
         expect(actual.state).toEqual({ ...expected, releases: expected.releases.slice(-1) });
         expect(actual).toMatchObject({
           title: expected.title,
@@ -291,7 +288,6 @@ describe(`the dataset catalogue projection on ${testBackend()}`, () => {
           classification: expected.classification,
           status: expected.status,
           current_version: expected.releases[expected.releases.length - 1] ?? 0,
-          releases: expected.releases,
           release_count: expected.releases.length,
           fields: expected.fields,
           suspension_cause: expected.suspension?.cause ?? null,

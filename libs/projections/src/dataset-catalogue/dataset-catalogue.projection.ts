@@ -11,12 +11,7 @@ import { aggregateIdOf, categoryOf, STREAM_CATEGORIES } from '@ledger/events';
 import type { SqlQueryable } from '@ledger/store';
 import type { ProjectedEvent, Projection } from '../engine/projection';
 import { DATASET_CATALOGUE } from './dataset-catalogue.reader';
-import {
-  createDatasetCatalogueTables,
-  insertDatasetReleases,
-  selectDatasetsForFold,
-  upsertDatasets,
-} from './dataset-catalogue.sql';
+import { createDatasetCatalogueTables, selectDatasetsForFold, upsertDatasets } from './dataset-catalogue.sql';
 
 /** A dataset as the catalogue folds it: the deciders' state plus where in the journal it stands. */
 interface CataloguedDataset {
@@ -41,9 +36,9 @@ interface CataloguedDataset {
  */
 export const datasetCatalogueProjection: Projection = {
   name: DATASET_CATALOGUE,
-  version: 2,
+  version: 3,
   eventTypes: DATASET_EVENT_TYPES,
-  tables: ['datasets', 'dataset_releases'],
+  tables: ['datasets'],
   createTables: createDatasetCatalogueTables,
   apply: async (tx: SqlQueryable, events: readonly ProjectedEvent[], schema: string) => {
     const ofDatasets = events.filter(
@@ -52,13 +47,12 @@ export const datasetCatalogueProjection: Projection = {
     if (ofDatasets.length === 0) return;
     const ids = [...new Set(ofDatasets.map((event) => aggregateIdOf(event.entry.streamId)))];
     const datasets = new Map<string, CataloguedDataset>(
-      (await tx.query<StoredRow>(selectDatasetsForFold(schema), [JSON.stringify(ids)])).map((row) => [
+      (await tx.query<StoredRow>(selectDatasetsForFold(schema), [ids])).map((row) => [
         row.id,
         catalogued(row),
       ]),
     );
     const changed = new Set<string>();
-    const releases: { dataset_id: string; version: number; position: number }[] = [];
     for (const event of ofDatasets) {
       const id = aggregateIdOf(event.entry.streamId);
       const before = datasets.get(id) ?? {
@@ -72,13 +66,6 @@ export const datasetCatalogueProjection: Projection = {
       if (after !== before) {
         datasets.set(id, after);
         changed.add(id);
-        if (after.releaseCount > before.releaseCount) {
-          releases.push({
-            dataset_id: id,
-            version: currentVersionOf(after.state),
-            position: event.globalPosition,
-          });
-        }
       }
     }
     const rows = [...changed]
@@ -86,7 +73,6 @@ export const datasetCatalogueProjection: Projection = {
       .filter((dataset) => dataset.state.status !== 'unregistered')
       .map((dataset) => rowOf(dataset, dataset.state as RegisteredDataset));
     if (rows.length > 0) await tx.query(upsertDatasets(schema), [JSON.stringify(rows)]);
-    if (releases.length > 0) await tx.query(insertDatasetReleases(schema), [JSON.stringify(releases)]);
   },
 };
 

@@ -31,7 +31,8 @@ export interface DatasetCatalogueEntry {
   classification: Classification;
   status: DatasetStatus;
   currentVersion: number;
-  releases: number[];
+  /** How many versions were released; each of them is in the dataset's history. */
+  releaseCount: number;
   updateFrequency: UpdateFrequency;
   openConditions?: string;
   fields: string[];
@@ -84,7 +85,7 @@ interface CatalogueRow {
   classification: Classification;
   status: DatasetStatus;
   current_version: number;
-  releases: number[];
+  release_count: number;
   update_frequency: UpdateFrequency;
   open_conditions: string | null;
   fields: string[];
@@ -105,7 +106,7 @@ function entryOf(row: CatalogueRow): DatasetCatalogueEntry {
     classification: row.classification,
     status: row.status,
     currentVersion: row.current_version,
-    releases: row.releases,
+    releaseCount: row.release_count,
     updateFrequency: row.update_frequency,
     ...(row.open_conditions !== null && { openConditions: row.open_conditions }),
     fields: row.fields,

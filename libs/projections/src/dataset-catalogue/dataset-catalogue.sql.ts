@@ -3,8 +3,9 @@
  * deciders' own `evolveDataset`. `state` holds that folded state as JSON, so the next event evolves
  * exactly what a decision would — except that its list of releases keeps only the latest (`evolve`
  * appends to the list and reads nothing else of it), so a dataset's row stays the same size however
- * often it is released; every release is a row of `dataset_releases`. The other columns spell the state
- * out for filtering and answering.
+ * often it is released; the list answers how many (`release_count`), and every version is in the
+ * dataset's own history (`GET /v1/datasets/{id}`). The other columns spell the state out for filtering
+ * and answering.
  */
 export function createDatasetCatalogueTables(schema: string): string {
   return `
@@ -34,23 +35,22 @@ CREATE INDEX datasets_by_classification ON ${schema}.datasets (classification, i
 CREATE INDEX datasets_by_status ON ${schema}.datasets (status, id);
 CREATE INDEX datasets_on_public_open_list ON ${schema}.datasets (id)
   WHERE classification IN ('unconditional', 'conditional') AND status IN ('registered', 'open', 'suspended');
-CREATE TABLE ${schema}.dataset_releases (
-  dataset_id text    COLLATE "C" NOT NULL,
-  version    integer NOT NULL,
-  position   bigint  NOT NULL,
-  PRIMARY KEY (dataset_id, version)
-);
 `;
 }
 
 const TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** The rows a batch touches ($1: a JSON array of ids), with what folding the next event needs. */
+/**
+ * The rows a batch touches ($1: their ids, an array), with what folding the next event needs. An array,
+ * not JSON: the planner counts its elements and looks each up by key, where it guessed 100 rows for a
+ * JSON list and scanned the whole table instead — a cost that grew with the catalogue (measured in
+ * the long run: 0.7 → 1.9 ms a batch in 10 minutes).
+ */
 export const selectDatasetsForFold = (schema: string) => `
 SELECT id, state, release_count, version, position::text AS position,
        ${TIME('registered_at')} AS registered_at, ${TIME('last_released_at')} AS last_released_at
   FROM ${schema}.datasets
- WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))`;
+ WHERE id = ANY($1::text[])`;
 
 /**
  * Writes the rows a batch changed, each as folded up to its `position`, in one statement: $1 is a JSON
@@ -80,17 +80,8 @@ ON CONFLICT (id) DO UPDATE SET
   updated_at = EXCLUDED.updated_at, state = EXCLUDED.state
 WHERE ${schema}.datasets.position < EXCLUDED.position`;
 
-/** Records releases ($1: a JSON array of {dataset_id, version, position}); one already recorded stays as it is. */
-export const insertDatasetReleases = (schema: string) => `
-INSERT INTO ${schema}.dataset_releases (dataset_id, version, position)
-SELECT dataset_id, version, position
-  FROM jsonb_to_recordset($1::jsonb) AS release (dataset_id text, version integer, position bigint)
-ON CONFLICT (dataset_id, version) DO NOTHING`;
-
 const CATALOGUE_COLUMNS = `
-SELECT id, title, organization_id, classification, status, current_version,
-       (SELECT coalesce(jsonb_agg(r.version ORDER BY r.version), '[]'::jsonb)
-          FROM ledger_views.dataset_releases r WHERE r.dataset_id = d.id) AS releases,
+SELECT id, title, organization_id, classification, status, current_version, release_count,
        update_frequency, open_conditions, fields, suspension_cause, suspension_ref, version,
        position::text AS position, ${TIME('registered_at')} AS registered_at,
        ${TIME('last_released_at')} AS last_released_at, ${TIME('updated_at')} AS updated_at
