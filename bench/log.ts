@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
 const ENTRIES = Number(args.entries);
 const seconds = Number(args.seconds);
 const LEDGER_PORT = '3911';
+const VIEWS_CATCH_UP_LIMIT_MS = 600_000;
 const BARE_PORT = '3912';
 const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({
   format: 'pem',
@@ -115,6 +116,14 @@ async function main(): Promise<void> {
       ],
     ];
     for (const row of rows) console.log(`  ${row[0].padEnd(38)} ${row[1].padEnd(22)} ${row[2]}`);
+    const failed = proofs.reduce((sum, { proof }) => sum + proof.non2xx + proof.errors, 0);
+    if (failed > 0) {
+      // A refused request answers fast: its latency is no figure for the proofs.
+      console.error(
+        `\n  ${failed.toLocaleString('en')} proof requests failed: the proof figures above do not count`,
+      );
+      process.exitCode = 1;
+    }
   } finally {
     if (!args['keep-file']) rmSync(exportFile, { force: true });
     await scratch.drop();
@@ -163,6 +172,7 @@ async function measureProofs(
   const results: { connections: number; bare: HttpFigures; proof: HttpFigures }[] = [];
   const ledger = await startLedger(databaseUrl);
   try {
+    await waitForViewsToCatchUp();
     // 4 connections: the latency one caller sees; 16: what the ledger sustains when busy.
     for (const connections of [4, 16]) {
       console.log(`\n  inclusion proofs, random positions, ${connections} connections:`);
@@ -263,6 +273,37 @@ async function measureVerify(
   return { entriesPerSecond, ceilingLinesPerSecond, verdict };
 }
 
+/**
+ * The ledger's views start from nothing over the entries the bench filled (the violation detection
+ * reactor reads every DataAccessed), and proofs measured while they catch up share the machine with
+ * them: 613 req/s at 4 connections over 1,000,000 entries, against about 4,000 once they are done.
+ * The proofs are measured in the steady state, after the catch-up, which is reported.
+ */
+async function waitForViewsToCatchUp(): Promise<void> {
+  const started = Date.now();
+  for (let behind = Infinity; behind > 0;) {
+    if (Date.now() - started > VIEWS_CATCH_UP_LIMIT_MS) {
+      throw new Error(
+        `the ledger's views were still ${behind} entries behind after ${VIEWS_CATCH_UP_LIMIT_MS / 1000} s`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const ready = (await (await fetch(`http://127.0.0.1:${LEDGER_PORT}/health/ready`)).json()) as {
+      info?: { projections?: Record<string, { lag?: number } | string> };
+    };
+    const lags = Object.values(ready.info?.projections ?? {}).flatMap((projection) =>
+      typeof projection === 'object' && projection.lag !== undefined ? [projection.lag] : [],
+    );
+    behind = lags.length === 0 ? Infinity : Math.max(...lags);
+    process.stdout.write(
+      `\r  the ledger's views catching up: ${behind.toLocaleString('en')} entries behind   `,
+    );
+  }
+  console.log(
+    `\r  the ledger's views caught up with the journal in ${((Date.now() - started) / 1000).toFixed(0)} s   `,
+  );
+}
+
 /** The bootstrap key counts only on an empty ledger, so every start of the bench's ledger uses the first one. */
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
 
@@ -277,6 +318,9 @@ async function startLedger(databaseUrl: string) {
       LOG_LEVEL: 'warn',
       LEDGER_SIGNING_KEY: SIGNING_KEY,
       LEDGER_LOG_ORIGIN: ORIGIN,
+      // The proofs are asked without a key, as a verifier would; the per-IP limit on anonymous requests
+      // (300 a minute by default) is a deployment's policy, not the endpoint's capacity measured here.
+      LEDGER_RATE_LIMIT_ANONYMOUS: 'off',
     },
     `http://127.0.0.1:${LEDGER_PORT}/health/ready`,
     LEDGER_NODE_FLAGS,
