@@ -480,10 +480,14 @@ describe(`the conditional access timers on ${testBackend()}`, () => {
     });
 
     it('moves the usage clock with a report: the clock it stopped records nothing, the next one its miss, once', async () => {
+      // A usage clock runs to the close of its day in Asia/Shanghai: the report must end on another day
+      // than the grant began, or both clocks fall due at the same moment (as they did from 16:00 to
+      // 17:00 UTC with a grant begun yesterday and a report until an hour ago).
+      const grantedFrom = new Date(Date.now() - 3 * DAY).toISOString();
       const reportedUntil = new Date(Date.now() - HOUR).toISOString();
       await testbed.given([
-        granted('g1', { validFrom, validUntil }),
-        usageReported('g1', validFrom, reportedUntil),
+        granted('g1', { validFrom: grantedFrom, validUntil }),
+        usageReported('g1', grantedFrom, reportedUntil),
       ]);
       const [first, next] = await deadlineTimers();
       expect(next.dueAt).toBe(
