@@ -70,7 +70,7 @@ describe(`ledger projections on ${testBackend()}`, () => {
 
     await run('projections', 'status');
 
-    expect(printed).toContain('dataset_catalogue (v2): applied through 29, 0 behind the journal (head 29)');
+    expect(printed).toContain('dataset_catalogue (v3): applied through 29, 0 behind the journal (head 29)');
   });
 
   it('refuses a projection it does not know, naming the ones it does', async () => {
