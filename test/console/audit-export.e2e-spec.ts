@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { runVerifyCommand } from '../../apps/cli/src/verify/verify-command';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -48,7 +48,7 @@ describe('the console: audit export, in Chromium', () => {
       );
       expect(released.status).toBe(201);
     }
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];

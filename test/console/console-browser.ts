@@ -2,7 +2,6 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import type { LedgerUnderTest } from '../support/ledger-under-test';
-import { leaseMachineShared } from '../support/machine-lease';
 
 // Globals of the page, for the scripts that run in it (this file is compiled without the DOM's types).
 declare const sessionStorage: Storage;
@@ -36,13 +35,6 @@ const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-/**
- * For a suite's beforeAll that launches the browser: the launch may wait for a latency measurement to
- * end (machine-lease.ts), and a measurement takes tens of seconds on a loaded machine.
- */
-export const BROWSER_SETUP_TIMEOUT_MS = 120_000;
-
-/** A Chromium, launched once no latency measurement holds the machine; it holds it shared until closed. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
@@ -50,15 +42,7 @@ export async function launchChromium(): Promise<Browser> {
         '`apt-get install chromium` (.ci/run does), or set CHROMIUM_PATH to another Chromium.',
     );
   }
-  const release = await leaseMachineShared();
-  try {
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    browser.on('disconnected', release);
-    return browser;
-  } catch (error) {
-    release();
-    throw error;
-  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
 export interface OpenOptions {

@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { Browser } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 // The page's document, for the scripts that run in it (this file is compiled without the DOM's types).
 declare const document: { activeElement: { id: string; textContent: string | null } | null };
@@ -18,7 +18,7 @@ describe('the console: its frame, languages and sign-in, in Chromium', () => {
   beforeAll(async () => {
     ledger = await LedgerUnderTest.start();
     browser = await launchChromium();
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];
@@ -139,7 +139,7 @@ describe('the console: signing in with a JWT from the configured issuer, in Chro
       env: { LEDGER_JWT_ISSUER: ISSUER, LEDGER_JWT_JWKS: JSON.stringify(jwks) },
     });
     browser = await launchChromium();
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterAll(async () => {
     await tab?.close();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Browser, Locator } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -90,7 +90,7 @@ describe('the console: a dataset’s history, its state as of a moment, and a di
     await register('metro-lines', '地铁线路（Metro lines）');
     const last = await register(longId, '空气质量小时数据（Air quality, hourly）');
     await ledger.get(`/v1/datasets?minPosition=${last}`, { token: supervisor.token });
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];

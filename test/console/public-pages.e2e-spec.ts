@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Browser, Locator } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -108,7 +108,7 @@ describe('the console: the public open list and revocation notices, without a ke
     );
     await ledger.get(`/v1/public/open-list?minPosition=${lastPosition}`, { token: null });
     await ledger.get(`/v1/public/revocations?minPosition=${lastPosition}`, { token: null });
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 86_400;
@@ -108,7 +108,7 @@ describe('the console: statistics, in Chromium', () => {
     await asOfficer('/v1/objections/o1/start-verification', {});
     await asOfficer('/v1/objections/o1/resolve', { outcome: 'restored', explanation: 'the clinic’s number' });
     frozenAt = undefined;
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Browser, Route } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -57,7 +57,7 @@ describe('the console: an event verified in the browser, and tampering caught', 
     }
     const signed = await ledger.post('/v1/log/checkpoints', {});
     expect([201, 200]).toContain(signed.status);
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { LedgerUnderTest } from '../support/ledger-under-test';
-import { BROWSER_SETUP_TIMEOUT_MS, ConsoleTab, launchChromium } from './console-browser';
+import { ConsoleTab, launchChromium } from './console-browser';
 
 const checksum = (text: string) => createHash('sha256').update(text).digest('hex');
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
@@ -108,7 +108,7 @@ describe('the console: work queues, in Chromium', () => {
         { token: applicant.token },
       ),
     );
-  }, BROWSER_SETUP_TIMEOUT_MS);
+  });
 
   afterEach(async () => {
     const errors = tab?.errors ?? [];
