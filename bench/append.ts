@@ -3,6 +3,8 @@
  * (issue 2, "Speed"):
  *   - single-event appends over HTTP at 32 connections vs. a bare Fastify route parsing the same JSON;
  *   - 100-event batches over HTTP (events/s);
+ *   both against the API process alone (LEDGER_PROCESS=api, its worker elsewhere) and again against an
+ *   API that runs the projection worker too, as `npm start` does;
  *   - in-process appends through the EventStore port from 32 callers vs. plain 100-row INSERTs of the
  *     same rows into the same database;
  * and (issue 3) each append figure again with the transparency log's sequencer off (LEDGER_SEQUENCER=off),
@@ -14,7 +16,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { NoteSigner } from '@ledger/transparency';
 import { generateKeyPairSync } from 'node:crypto';
@@ -38,15 +39,14 @@ import {
   startProcess,
   stopProcess,
 } from './support/measure';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '10' },
-    only: { type: 'string' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
+const args = scriptOptions(__filename, {
+  seconds: { type: 'string', default: '10' },
+  only: { type: 'string' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });
 const seconds = Number(args.seconds);
@@ -114,6 +114,7 @@ interface HttpResults {
   single: HttpFigures;
   batch: HttpFigures;
   withoutLog: { single: HttpFigures; batch: HttpFigures };
+  withWorker: { single: HttpFigures; batch: HttpFigures };
 }
 
 async function measureHttp(databaseUrl: string): Promise<HttpResults> {
@@ -130,17 +131,25 @@ async function measureHttp(databaseUrl: string): Promise<HttpResults> {
   });
   await stopProcess(bareServer);
   const adminToken = randomBytes(24).toString('hex');
-  console.log('\n  without the transparency log (LEDGER_SEQUENCER=off):');
-  const withoutLog = await measureLedger(databaseUrl, adminToken, 'off');
-  console.log('\n  with the transparency log (sequencer and checkpoints in the ledger process):');
-  const withLog = await measureLedger(databaseUrl, adminToken, 'on');
-  return { bare, ...withLog, withoutLog };
+  console.log('\n  the API process alone, without the transparency log (LEDGER_SEQUENCER=off):');
+  const withoutLog = await measureLedger(databaseUrl, adminToken, { sequencer: 'off', process: 'api' });
+  console.log('\n  the API process alone, with the transparency log (sequencer and checkpoints in it):');
+  const withLog = await measureLedger(databaseUrl, adminToken, { sequencer: 'on', process: 'api' });
+  console.log('\n  the API with the projection worker in the same process (as `npm start` runs it):');
+  const withWorker = await measureLedger(databaseUrl, adminToken, { sequencer: 'on', process: 'all' });
+  return { bare, ...withLog, withoutLog, withWorker };
 }
 
+/**
+ * The journal's figures are the API process's (LEDGER_PROCESS=api, the split deployment of
+ * architecture.md): its projection worker runs elsewhere and catches up behind the appends. The same
+ * loads against an API that runs the worker too (every projection folding every event as it lands, on
+ * the same two cores) are printed beside them.
+ */
 async function measureLedger(
   databaseUrl: string,
   adminToken: string,
-  sequencer: 'on' | 'off',
+  { sequencer, process }: { sequencer: 'on' | 'off'; process: 'api' | 'all' },
 ): Promise<{ single: HttpFigures; batch: HttpFigures }> {
   const ledger = await startProcess(
     join(__dirname, '..', 'dist', 'apps', 'ledger', 'main.js'),
@@ -149,7 +158,10 @@ async function measureLedger(
       PORT: LEDGER_PORT,
       LEDGER_BOOTSTRAP_TOKEN: adminToken,
       LOG_LEVEL: 'warn',
+      LEDGER_PROCESS: process,
       LEDGER_SEQUENCER: sequencer,
+      // One publisher key sends every request: the per-key limit (60,000 a minute) is not what is measured.
+      LEDGER_RATE_LIMIT_PER_PRINCIPAL: 'off',
       LEDGER_SIGNING_KEY: BENCH_SIGNING_KEY,
       LEDGER_CHECKPOINT_INTERVAL_MS: '1000',
     },
@@ -300,6 +312,18 @@ function report(http: HttpResults | undefined, inProcess: InProcessResults | und
         `${rate(http.batch.requestsPerSecond * 100)} events/s`,
         `p99 ${http.batch.p99Ms} ms`,
         'target ≥ 20,000 events/s',
+      ],
+      [
+        'single-event, API + worker in one process',
+        `${rate(http.withWorker.single.requestsPerSecond)} events/s`,
+        `p99 ${http.withWorker.single.p99Ms} ms`,
+        `${percent(http.withWorker.single.requestsPerSecond, http.bare.requestsPerSecond)} of bare`,
+      ],
+      [
+        '100-event batches, API + worker in one process',
+        `${rate(http.withWorker.batch.requestsPerSecond * 100)} events/s`,
+        `p99 ${http.withWorker.batch.p99Ms} ms`,
+        '',
       ],
       [
         'single-event, log off',

@@ -10,7 +10,6 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { datasetDecider } from '@ledger/domain';
 import type { LedgerEntry } from '@ledger/events';
@@ -19,15 +18,14 @@ import { openJournal } from '@ledger/store';
 import { aLongDatasetHistory, seededRandom } from '../test/builders/dataset-history';
 import { createScratchDatabase } from '../test/support/test-backend';
 import { HttpFigures, LEDGER_NODE_FLAGS, loadHttp, startProcess, stopProcess } from './support/measure';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '10000' },
-    seconds: { type: 'string', default: '10' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
+const args = scriptOptions(__filename, {
+  events: { type: 'string', default: '10000' },
+  seconds: { type: 'string', default: '10' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });
 const EVENTS = Number(args.events);

@@ -13,23 +13,21 @@
  * clock), split into the reactor's part (append acknowledged → the reactor's checkpoint past it).
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { API_SOURCE, LedgerEntry, SYSTEM_ACTOR } from '@ledger/events';
 import { createProjectionEngine, DetectionRecorder, VIOLATION_DETECTION_REACTOR } from '@ledger/projections';
 import { loadRulebooks, Rulebooks } from '@ledger/runtime';
 import { APPENDED_CHANNEL, NewEvent, openJournal } from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '10000' },
-    batch: { type: 'string', default: '500' },
-    rate: { type: 'string', default: '2000' },
-    uncovered: { type: 'string', default: '0.5' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
+const args = scriptOptions(__filename, {
+  events: { type: 'string', default: '10000' },
+  batch: { type: 'string', default: '500' },
+  rate: { type: 'string', default: '2000' },
+  uncovered: { type: 'string', default: '0.5' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });
 const EVENTS = Number(args.events);

@@ -17,22 +17,20 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { NewEvent, openJournal, TransparencyLog } from '@ledger/store';
 import { NoteSigner } from '@ledger/transparency';
 import { createScratchDatabase } from '../test/support/test-backend';
 import { HttpFigures, LEDGER_NODE_FLAGS, loadHttp, rate, startProcess, stopProcess } from './support/measure';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    entries: { type: 'string', default: '1000000' },
-    seconds: { type: 'string', default: '10' },
-    'keep-file': { type: 'boolean', default: false },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
+const args = scriptOptions(__filename, {
+  entries: { type: 'string', default: '1000000' },
+  seconds: { type: 'string', default: '10' },
+  'keep-file': { type: 'boolean', default: false },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });
 const ENTRIES = Number(args.entries);

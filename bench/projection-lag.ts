@@ -12,20 +12,18 @@
  * checkpoint passed it.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { createProjectionEngine } from '@ledger/projections';
 import { loadRulebooks, Rulebooks } from '@ledger/runtime';
 import { APPENDED_CHANNEL, NewEvent, openJournal } from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '2000' },
-    seconds: { type: 'string', default: '30' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
+const args = scriptOptions(__filename, {
+  rate: { type: 'string', default: '2000' },
+  seconds: { type: 'string', default: '30' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });
 const RATE = Number(args.rate);

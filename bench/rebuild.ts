@@ -11,21 +11,19 @@
  * and rebuilds `dataset_catalogue` into a fresh generation with the engine the worker runs.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { createProjectionEngine } from '@ledger/projections';
 import { loadRulebooks, Rulebooks } from '@ledger/runtime';
 import { NewEvent, openJournal } from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
 import { rate } from './support/measure';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '1000000' },
-    datasets: { type: 'string', default: '10000' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
+const args = scriptOptions(__filename, {
+  events: { type: 'string', default: '1000000' },
+  datasets: { type: 'string', default: '10000' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
 });
 const EVENTS = Number(args.events);

@@ -24,7 +24,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { readLines } from '../apps/cli/src/verify/line-reader';
 import {
   checkpointBody,
@@ -40,14 +39,13 @@ import {
   stubLine,
 } from '../apps/cli/src/verify/testing/export-fixture';
 import { verifyExport } from '../apps/cli/src/verify/verify-export';
+import { scriptOptions } from '../test/support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    entries: { type: 'string', default: '1000000' },
-    'entry-every': { type: 'string', default: '1' },
-    keep: { type: 'boolean', default: false },
-    file: { type: 'string' },
-  },
+const args = scriptOptions(__filename, {
+  entries: { type: 'string', default: '1000000' },
+  'entry-every': { type: 'string', default: '1' },
+  keep: { type: 'boolean', default: false },
+  file: { type: 'string' },
 });
 const entries = Number(args.entries);
 const entryEvery = Number(args['entry-every']);

@@ -38,7 +38,6 @@ import { createHash, generateKeyPairSync, randomBytes, randomUUID } from 'node:c
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client, Pool } from 'pg';
 import { postgresBinDir, ScratchPostgres } from '../support/scratch-postgres';
 import { ScratchRedis } from '../support/scratch-redis';
@@ -75,23 +74,22 @@ import {
   signCheckpointNow,
 } from './log-checks';
 import { askExport, exportStatuses, waitForWorker } from './postgres-checks';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    /** How long the load runs on the source, in all. */
-    seconds: { type: 'string', default: '20' },
-    /** When the backup starts, counted from the start of the load (default: half way). */
-    'backup-at': { type: 'string' },
-    rate: { type: 'string', default: '100' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    'no-new-cluster': { type: 'boolean', default: false },
-    'no-embedded': { type: 'boolean', default: false },
-    'drain-timeout-seconds': { type: 'string', default: '120' },
-    'keep-files': { type: 'boolean', default: false },
+const args = scriptOptions(__filename, {
+  /** How long the load runs on the source, in all. */
+  seconds: { type: 'string', default: '20' },
+  /** When the backup starts, counted from the start of the load (default: half way). */
+  'backup-at': { type: 'string' },
+  rate: { type: 'string', default: '100' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  'no-new-cluster': { type: 'boolean', default: false },
+  'no-embedded': { type: 'boolean', default: false },
+  'drain-timeout-seconds': { type: 'string', default: '120' },
+  'keep-files': { type: 'boolean', default: false },
 });
 const SECONDS = Number(args.seconds);
 const BACKUP_AT = args['backup-at'] !== undefined ? Number(args['backup-at']) : SECONDS / 2;

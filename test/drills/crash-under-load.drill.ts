@@ -17,22 +17,20 @@
  * built `ledger audit` runs over the database with the pinned verifier key. Prints progress and a
  * summary; exits 0 when every check holds, 1 when one fails, 2 when the drill itself could not run.
  */
-import { parseArgs } from 'node:util';
 import { runCrashUnderLoadDrill } from './crash-under-load';
 import { sayer, Summary } from './drill-processes';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    cycles: { type: 'string', default: '3' },
-    clients: { type: 'string', default: '32' },
-    'load-seconds': { type: 'string', default: '10' },
-    process: { type: 'string', default: 'all' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    keep: { type: 'boolean', default: false },
+const args = scriptOptions(__filename, {
+  cycles: { type: 'string', default: '3' },
+  clients: { type: 'string', default: '32' },
+  'load-seconds': { type: 'string', default: '10' },
+  process: { type: 'string', default: 'all' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  keep: { type: 'boolean', default: false },
 });
 
 async function main(): Promise<number> {

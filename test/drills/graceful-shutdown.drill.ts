@@ -21,22 +21,20 @@
  * journal once. Prints progress and a summary; exits 0 when every check holds, 1 when one fails,
  * 2 when the drill itself could not run.
  */
-import { parseArgs } from 'node:util';
 import { sayer, Summary } from './drill-processes';
 import { DEPLOYMENT_MODES, DeploymentMode, runGracefulShutdownDrill } from './graceful-shutdown';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    modes: { type: 'string', default: DEPLOYMENT_MODES.join(',') },
-    clients: { type: 'string', default: '32' },
-    'load-seconds': { type: 'string', default: '8' },
-    'limit-seconds': { type: 'string', default: '10' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    keep: { type: 'boolean', default: false },
+const args = scriptOptions(__filename, {
+  modes: { type: 'string', default: DEPLOYMENT_MODES.join(',') },
+  clients: { type: 'string', default: '32' },
+  'load-seconds': { type: 'string', default: '8' },
+  'limit-seconds': { type: 'string', default: '10' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  keep: { type: 'boolean', default: false },
 });
 
 async function main(): Promise<number> {

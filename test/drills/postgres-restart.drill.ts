@@ -31,7 +31,6 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { WEBHOOK_ATTEMPTS } from '../../libs/projections/src/webhooks/webhook-outbox';
 import { ScratchPostgres } from '../support/scratch-postgres';
@@ -75,26 +74,25 @@ import {
   probeReads,
   waitForWorker,
 } from './postgres-checks';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    'outage-seconds': { type: 'string', default: '20' },
-    /** How long the load runs in all (default: 10 s before the outage, the outage, 20 s after; the outage ends before the load in any case). */
-    seconds: { type: 'string' },
-    /** When PostgreSQL stops, counted from the start of the load (default 10, less for a short run). */
-    'outage-at': { type: 'string' },
-    /** Events per second. */
-    rate: { type: 'string', default: '200' },
-    /** How soon after PostgreSQL is back every request must succeed again. */
-    'recovery-seconds': { type: 'string', default: '5' },
-    /** `fast` (an operator's restart, a failover) or `immediate` (a crash). */
-    'stop-mode': { type: 'string', default: 'fast' },
-    'drain-timeout-seconds': { type: 'string', default: '120' },
-    ledger: { type: 'string', default: BUILT_LEDGER },
-    worker: { type: 'string', default: BUILT_WORKER },
-    cli: { type: 'string', default: BUILT_CLI },
-    'keep-files': { type: 'boolean', default: false },
-  },
+const args = scriptOptions(__filename, {
+  'outage-seconds': { type: 'string', default: '20' },
+  /** How long the load runs in all (default: 10 s before the outage, the outage, 20 s after; the outage ends before the load in any case). */
+  seconds: { type: 'string' },
+  /** When PostgreSQL stops, counted from the start of the load (default 10, less for a short run). */
+  'outage-at': { type: 'string' },
+  /** Events per second. */
+  rate: { type: 'string', default: '200' },
+  /** How soon after PostgreSQL is back every request must succeed again. */
+  'recovery-seconds': { type: 'string', default: '5' },
+  /** `fast` (an operator's restart, a failover) or `immediate` (a crash). */
+  'stop-mode': { type: 'string', default: 'fast' },
+  'drain-timeout-seconds': { type: 'string', default: '120' },
+  ledger: { type: 'string', default: BUILT_LEDGER },
+  worker: { type: 'string', default: BUILT_WORKER },
+  cli: { type: 'string', default: BUILT_CLI },
+  'keep-files': { type: 'boolean', default: false },
 });
 const OUTAGE_SECONDS = Number(args['outage-seconds']);
 const SECONDS = args.seconds === undefined ? 10 + OUTAGE_SECONDS + 20 : Number(args.seconds);

@@ -27,7 +27,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { WEBHOOK_ATTEMPTS } from '../../libs/projections/src/webhooks/webhook-outbox';
 import { freePort, ScratchRedis } from '../support/scratch-redis';
@@ -54,30 +53,29 @@ import {
   waitUntil,
   warningsIn,
 } from './drill-processes';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    'outage-seconds': { type: 'string', default: '30' },
-    /** How long the load runs in all (default: 10 s before the outage, the outage, 20 s after). */
-    seconds: { type: 'string' },
-    /** When Redis goes away, counted from the start of the load (default 10, less for a short run). */
-    'outage-at': { type: 'string' },
-    /** Events per second. */
-    rate: { type: 'string', default: '200' },
-    /** Share of webhook requests the receiver answers 503 (retried later by the job runner). */
-    'receiver-failure-rate': { type: 'string', default: '0.02' },
-    'drain-timeout-seconds': { type: 'string', default: '180' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    ledger: { type: 'string', default: join(__dirname, '..', '..', 'dist', 'apps', 'ledger', 'main.js') },
-    worker: {
-      type: 'string',
-      default: join(__dirname, '..', '..', 'dist', 'apps', 'projections', 'main.js'),
-    },
-    'keep-database': { type: 'boolean', default: false },
+const args = scriptOptions(__filename, {
+  'outage-seconds': { type: 'string', default: '30' },
+  /** How long the load runs in all (default: 10 s before the outage, the outage, 20 s after). */
+  seconds: { type: 'string' },
+  /** When Redis goes away, counted from the start of the load (default 10, less for a short run). */
+  'outage-at': { type: 'string' },
+  /** Events per second. */
+  rate: { type: 'string', default: '200' },
+  /** Share of webhook requests the receiver answers 503 (retried later by the job runner). */
+  'receiver-failure-rate': { type: 'string', default: '0.02' },
+  'drain-timeout-seconds': { type: 'string', default: '180' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  ledger: { type: 'string', default: join(__dirname, '..', '..', 'dist', 'apps', 'ledger', 'main.js') },
+  worker: {
+    type: 'string',
+    default: join(__dirname, '..', '..', 'dist', 'apps', 'projections', 'main.js'),
+  },
+  'keep-database': { type: 'boolean', default: false },
 });
 const OUTAGE_SECONDS = Number(args['outage-seconds']);
 const SECONDS = args.seconds === undefined ? 10 + OUTAGE_SECONDS + 20 : Number(args.seconds);

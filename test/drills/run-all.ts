@@ -16,16 +16,14 @@
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    short: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    skip: { type: 'string' },
-    /** Default: 60 (the soak alone runs 30 minutes); 20 with --short. */
-    'timeout-minutes': { type: 'string' },
-  },
+const args = scriptOptions(__filename, {
+  short: { type: 'boolean', default: false },
+  only: { type: 'string' },
+  skip: { type: 'string' },
+  /** Default: 60 (the soak alone runs 30 minutes); 20 with --short. */
+  'timeout-minutes': { type: 'string' },
 });
 
 /** The order drills run in; drills not named here run after these, before the soak, by name. */

@@ -60,55 +60,53 @@ import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { Client, Pool } from 'pg';
 import { parseSignedCheckpoint, verifyConsistency, verifyInclusion } from '@ledger/transparency';
 import { WEBHOOK_ATTEMPTS } from '../../libs/projections/src/webhooks/webhook-outbox';
 import { freePort, ScratchRedis } from '../support/scratch-redis';
 import { createScratchDatabase } from '../support/test-backend';
 import { DeliveryCounter } from './append-load';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    minutes: { type: 'string', default: '30' },
-    /** Events per second, all writes together. */
-    rate: { type: 'string', default: '500' },
-    /** Default: 2 minutes, or 20% of a run shorter than 10 minutes. */
-    'warmup-minutes': { type: 'string' },
-    /**
-     * Writes in flight at most (queries, proofs and exports: half as many besides); beyond it the soak
-     * holds back and says so. At the rate, a ledger that keeps up has a handful in flight.
-     */
-    'max-in-flight': { type: 'string', default: '64' },
-    'drain-timeout-seconds': { type: 'string', default: '180' },
-    /** The API's --max-old-space-size, as `npm start`, `npm run start:ledger` and the Dockerfile run it. */
-    'api-heap-mb': { type: 'string', default: '192' },
-    /** More node options for the API, space-separated: `--api-node-options="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp"`. */
-    'api-node-options': { type: 'string', default: '' },
-    /**
-     * Where inclusion proofs point: `all` (anywhere in the log, as an auditor sampling history asks:
-     * the log's cache of expanded tiles fills towards its bound as the log grows) or `recent` (the last
-     * 10,000 positions, as a monitor of new entries asks).
-     */
-    'proofs-over': { type: 'string', default: 'all' },
-    /**
-     * Judge only what must hold in any run — no failed request, no loss, no duplicate, every projection
-     * and webhook caught up, the rate — and show the memory and p99 figures without judging them: CI's
-     * 2-minute run on a machine just done with the suites, where a minute's p99 is noise; the 30-minute
-     * run judges them.
-     */
-    'correctness-only': { type: 'boolean', default: false },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    ledger: { type: 'string', default: join(__dirname, '..', '..', 'dist', 'apps', 'ledger', 'main.js') },
-    worker: {
-      type: 'string',
-      default: join(__dirname, '..', '..', 'dist', 'apps', 'projections', 'main.js'),
-    },
-    'keep-database': { type: 'boolean', default: false },
+const args = scriptOptions(__filename, {
+  minutes: { type: 'string', default: '30' },
+  /** Events per second, all writes together. */
+  rate: { type: 'string', default: '500' },
+  /** Default: 2 minutes, or 20% of a run shorter than 10 minutes. */
+  'warmup-minutes': { type: 'string' },
+  /**
+   * Writes in flight at most (queries, proofs and exports: half as many besides); beyond it the soak
+   * holds back and says so. At the rate, a ledger that keeps up has a handful in flight.
+   */
+  'max-in-flight': { type: 'string', default: '64' },
+  'drain-timeout-seconds': { type: 'string', default: '180' },
+  /** The API's --max-old-space-size, as `npm start`, `npm run start:ledger` and the Dockerfile run it. */
+  'api-heap-mb': { type: 'string', default: '192' },
+  /** More node options for the API, space-separated: `--api-node-options="--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=/tmp"`. */
+  'api-node-options': { type: 'string', default: '' },
+  /**
+   * Where inclusion proofs point: `all` (anywhere in the log, as an auditor sampling history asks:
+   * the log's cache of expanded tiles fills towards its bound as the log grows) or `recent` (the last
+   * 10,000 positions, as a monitor of new entries asks).
+   */
+  'proofs-over': { type: 'string', default: 'all' },
+  /**
+   * Judge only what must hold in any run — no failed request, no loss, no duplicate, every projection
+   * and webhook caught up, the rate — and show the memory and p99 figures without judging them: CI's
+   * 2-minute run on a machine just done with the suites, where a minute's p99 is noise; the 30-minute
+   * run judges them.
+   */
+  'correctness-only': { type: 'boolean', default: false },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  ledger: { type: 'string', default: join(__dirname, '..', '..', 'dist', 'apps', 'ledger', 'main.js') },
+  worker: {
+    type: 'string',
+    default: join(__dirname, '..', '..', 'dist', 'apps', 'projections', 'main.js'),
+  },
+  'keep-database': { type: 'boolean', default: false },
 });
 
 const MINUTES = Number(args.minutes);

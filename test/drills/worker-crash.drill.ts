@@ -28,7 +28,6 @@ import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import {
   createProjectionEngine,
@@ -43,27 +42,26 @@ import { Journal, NewEvent, openJournal, SqlQueryable } from '@ledger/store';
 import { WEBHOOK_ATTEMPTS } from '../../libs/projections/src/webhooks/webhook-outbox';
 import { WebhookSecrets } from '../../libs/projections/src/webhooks/webhook-secrets';
 import { createScratchDatabase } from '../support/test-backend';
+import { scriptOptions } from '../support/script-options';
 
-const { values: args } = parseArgs({
-  options: {
-    events: { type: 'string', default: '100000' },
-    datasets: { type: 'string', default: '3000' },
-    /** SIGKILL once the slowest projection has applied this share of the journal (or, all started, the fastest 90%). */
-    'kill-at': { type: 'string', default: '0.3' },
-    'database-url': {
-      type: 'string',
-      default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    },
-    'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
-    worker: {
-      type: 'string',
-      default: join(__dirname, '..', '..', 'dist', 'apps', 'projections', 'main.js'),
-    },
-    'timeout-seconds': { type: 'string', default: '600' },
-    'keep-database': { type: 'boolean', default: false },
-    /** Also SIGKILL the restarted worker once this share of the webhooks has arrived (0: do not). */
-    'kill-during-delivery': { type: 'string', default: '0.3' },
+const args = scriptOptions(__filename, {
+  events: { type: 'string', default: '100000' },
+  datasets: { type: 'string', default: '3000' },
+  /** SIGKILL once the slowest projection has applied this share of the journal (or, all started, the fastest 90%). */
+  'kill-at': { type: 'string', default: '0.3' },
+  'database-url': {
+    type: 'string',
+    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   },
+  'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+  worker: {
+    type: 'string',
+    default: join(__dirname, '..', '..', 'dist', 'apps', 'projections', 'main.js'),
+  },
+  'timeout-seconds': { type: 'string', default: '600' },
+  'keep-database': { type: 'boolean', default: false },
+  /** Also SIGKILL the restarted worker once this share of the webhooks has arrived (0: do not). */
+  'kill-during-delivery': { type: 'string', default: '0.3' },
 });
 const EVENTS = Number(args.events);
 const DATASETS = Math.min(Number(args.datasets), Math.max(1, Math.floor(EVENTS / 4)));

@@ -1,12 +1,14 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { FieldError } from '@ledger/runtime';
 import { Problem } from './problem';
+import { rememberValidationRules } from './remembered-validation-rules';
 
 /**
  * class-validator at the edge: unknown fields are refused, types are checked, and every failure is a
  * 400 problem listing the fields and what is wrong with each.
  */
 export function ledgerValidationPipe(): ValidationPipe {
+  rememberValidationRules();
   return new NoNullsValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
