@@ -38,6 +38,7 @@ import {
   rate,
   startProcess,
   stopProcess,
+  waitForViewsToCatchUp,
 } from './support/measure';
 import { scriptOptions } from '../test/support/script-options';
 
@@ -53,6 +54,8 @@ const seconds = Number(args.seconds);
 const SOURCE = 'urn:bench:gateway';
 const LEDGER_PORT = '3901';
 const BARE_PORT = '3902';
+/** The log's name, for the ledger's checkpoints and the in-process sequencer's alike: a log keeps one signer. */
+const LOG_ORIGIN = 'bench.example/log';
 const BENCH_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({
   format: 'pem',
   type: 'pkcs8',
@@ -132,11 +135,11 @@ async function measureHttp(databaseUrl: string): Promise<HttpResults> {
   await stopProcess(bareServer);
   const adminToken = randomBytes(24).toString('hex');
   console.log('\n  the API process alone, without the transparency log (LEDGER_SEQUENCER=off):');
-  const withoutLog = await measureLedger(databaseUrl, adminToken, { sequencer: 'off', process: 'api' });
+  const withoutLog = await measureLedger(databaseUrl, adminToken, { sequencer: 'off', role: 'api' });
   console.log('\n  the API process alone, with the transparency log (sequencer and checkpoints in it):');
-  const withLog = await measureLedger(databaseUrl, adminToken, { sequencer: 'on', process: 'api' });
+  const withLog = await measureLedger(databaseUrl, adminToken, { sequencer: 'on', role: 'api' });
   console.log('\n  the API with the projection worker in the same process (as `npm start` runs it):');
-  const withWorker = await measureLedger(databaseUrl, adminToken, { sequencer: 'on', process: 'all' });
+  const withWorker = await measureLedger(databaseUrl, adminToken, { sequencer: 'on', role: 'all' });
   return { bare, ...withLog, withoutLog, withWorker };
 }
 
@@ -149,7 +152,7 @@ async function measureHttp(databaseUrl: string): Promise<HttpResults> {
 async function measureLedger(
   databaseUrl: string,
   adminToken: string,
-  { sequencer, process }: { sequencer: 'on' | 'off'; process: 'api' | 'all' },
+  { sequencer, role }: { sequencer: 'on' | 'off'; role: 'api' | 'all' },
 ): Promise<{ single: HttpFigures; batch: HttpFigures }> {
   const ledger = await startProcess(
     join(__dirname, '..', 'dist', 'apps', 'ledger', 'main.js'),
@@ -158,17 +161,20 @@ async function measureLedger(
       PORT: LEDGER_PORT,
       LEDGER_BOOTSTRAP_TOKEN: adminToken,
       LOG_LEVEL: 'warn',
-      LEDGER_PROCESS: process,
+      LEDGER_PROCESS: role,
       LEDGER_SEQUENCER: sequencer,
       // One publisher key sends every request: the per-key limit (60,000 a minute) is not what is measured.
       LEDGER_RATE_LIMIT_PER_PRINCIPAL: 'off',
       LEDGER_SIGNING_KEY: BENCH_SIGNING_KEY,
+      LEDGER_LOG_ORIGIN: LOG_ORIGIN,
       LEDGER_CHECKPOINT_INTERVAL_MS: '1000',
     },
     `http://127.0.0.1:${LEDGER_PORT}/health/ready`,
     LEDGER_NODE_FLAGS,
   );
   try {
+    // Its worker starts over what the runs before this one appended; measured from then on.
+    if (role === 'all') await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`, 600_000);
     const publisher = await createPublisher(adminToken);
     const headers = { authorization: `Bearer ${publisher}` };
     const prefix = randomBytes(4).toString('hex');
@@ -271,7 +277,7 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
     const sequencer = new LogSequencer({
       log: new TransparencyLog(journal.database),
       store: journal.store,
-      signer: NoteSigner.fromPem('bench.example/log', BENCH_SIGNING_KEY),
+      signer: NoteSigner.fromPem(LOG_ORIGIN, BENCH_SIGNING_KEY),
       checkpointIntervalMs: 1000,
     });
     await sequencer.start();

@@ -21,7 +21,15 @@ import { Pool } from 'pg';
 import { NewEvent, openJournal, TransparencyLog } from '@ledger/store';
 import { NoteSigner } from '@ledger/transparency';
 import { createScratchDatabase } from '../test/support/test-backend';
-import { HttpFigures, LEDGER_NODE_FLAGS, loadHttp, rate, startProcess, stopProcess } from './support/measure';
+import {
+  HttpFigures,
+  LEDGER_NODE_FLAGS,
+  loadHttp,
+  rate,
+  startProcess,
+  stopProcess,
+  waitForViewsToCatchUp,
+} from './support/measure';
 import { scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
@@ -170,7 +178,10 @@ async function measureProofs(
   const results: { connections: number; bare: HttpFigures; proof: HttpFigures }[] = [];
   const ledger = await startLedger(databaseUrl);
   try {
-    await waitForViewsToCatchUp();
+    // The views start from nothing over the entries the bench filled (the violation detection reactor
+    // reads every DataAccessed); proofs measured while they catch up share the machine with them (613
+    // req/s at 4 connections over 1,000,000 entries, against about 4,000 once they are done).
+    await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`, VIEWS_CATCH_UP_LIMIT_MS);
     // 4 connections: the latency one caller sees; 16: what the ledger sustains when busy.
     for (const connections of [4, 16]) {
       console.log(`\n  inclusion proofs, random positions, ${connections} connections:`);
@@ -269,37 +280,6 @@ async function measureVerify(
   const verdict = run.stdout.trim() || run.stderr.trim();
   console.log(`  ledger verify: ${rate(entriesPerSecond)} entries/s, exit ${run.status} — ${verdict}`);
   return { entriesPerSecond, ceilingLinesPerSecond, verdict };
-}
-
-/**
- * The ledger's views start from nothing over the entries the bench filled (the violation detection
- * reactor reads every DataAccessed), and proofs measured while they catch up share the machine with
- * them: 613 req/s at 4 connections over 1,000,000 entries, against about 4,000 once they are done.
- * The proofs are measured in the steady state, after the catch-up, which is reported.
- */
-async function waitForViewsToCatchUp(): Promise<void> {
-  const started = Date.now();
-  for (let behind = Infinity; behind > 0;) {
-    if (Date.now() - started > VIEWS_CATCH_UP_LIMIT_MS) {
-      throw new Error(
-        `the ledger's views were still ${behind} entries behind after ${VIEWS_CATCH_UP_LIMIT_MS / 1000} s`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const ready = (await (await fetch(`http://127.0.0.1:${LEDGER_PORT}/health/ready`)).json()) as {
-      info?: { projections?: Record<string, { lag?: number } | string> };
-    };
-    const lags = Object.values(ready.info?.projections ?? {}).flatMap((projection) =>
-      typeof projection === 'object' && projection.lag !== undefined ? [projection.lag] : [],
-    );
-    behind = lags.length === 0 ? Infinity : Math.max(...lags);
-    process.stdout.write(
-      `\r  the ledger's views catching up: ${behind.toLocaleString('en')} entries behind   `,
-    );
-  }
-  console.log(
-    `\r  the ledger's views caught up with the journal in ${((Date.now() - started) / 1000).toFixed(0)} s   `,
-  );
 }
 
 /** The bootstrap key counts only on an empty ledger, so every start of the bench's ledger uses the first one. */

@@ -129,3 +129,32 @@ export function rate(value: number): string {
 
 /** Node flags the ledger runs with, as `npm start` and the Dockerfile start it. */
 export const LEDGER_NODE_FLAGS = ['--max-old-space-size=192'];
+
+/**
+ * Waits until every projection of the ledger at `baseUrl` is at the journal's head (its /health/ready
+ * lags), printing how far behind they are, and reports how long that took. A ledger that runs its
+ * worker starts its views from nothing over what a bench filled in, and figures measured meanwhile
+ * would be the catch-up's, not the steady state's.
+ */
+export async function waitForViewsToCatchUp(baseUrl: string, limitMs: number): Promise<void> {
+  const started = Date.now();
+  for (let behind = Infinity; behind > 0;) {
+    if (Date.now() - started > limitMs) {
+      throw new Error(`the ledger's views were still ${behind} entries behind after ${limitMs / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const ready = (await (await fetch(`${baseUrl}/health/ready`)).json()) as {
+      info?: { projections?: Record<string, { lag?: number } | string> };
+    };
+    const lags = Object.values(ready.info?.projections ?? {}).flatMap((projection) =>
+      typeof projection === 'object' && projection.lag !== undefined ? [projection.lag] : [],
+    );
+    behind = lags.length === 0 ? Infinity : Math.max(...lags);
+    process.stdout.write(
+      `\r  the ledger's views catching up: ${behind.toLocaleString('en')} entries behind   `,
+    );
+  }
+  console.log(
+    `\r  the ledger's views caught up with the journal in ${((Date.now() - started) / 1000).toFixed(0)} s   `,
+  );
+}
