@@ -134,6 +134,7 @@ const RSS_GROWTH_LIMIT = 0.1;
 const P99_FACTOR = 2;
 const MIN_SAMPLES_JUDGED = 100;
 const RATE_SHARE_REQUIRED = 0.95;
+const SLOW_VACUUM_SECONDS = 2;
 
 const ORGANIZATION = 'soak-body';
 const GATEWAY_SOURCE = 'urn:open-data-ledger:soak-gateway';
@@ -1085,7 +1086,13 @@ async function vacuumLikeAutovacuum(databaseUrl: string): Promise<{ stop(): Prom
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     running = running
-      .then(() => client.query('VACUUM (ANALYZE)'))
+      .then(async () => {
+        const started = performance.now();
+        await client.query('VACUUM (ANALYZE)');
+        // A long one shares the machine with the load: said, so a slow minute can be laid beside it.
+        const seconds = (performance.now() - started) / 1000;
+        if (seconds >= SLOW_VACUUM_SECONDS) say(`   VACUUM (ANALYZE) took ${seconds.toFixed(1)} s`);
+      })
       .catch((error: Error) => say(`   VACUUM failed: ${error.message}`));
   }, 60_000);
   return {

@@ -445,6 +445,8 @@ export class TransparencyLog {
   }
 }
 
+const NUMERIC_KEY_LIMIT = 2 ** 26;
+
 /**
  * A remembered range's key: a number while the log is below 2^26 entries (a number key is looked up
  * without building and hashing a string, which was a tenth of a proof's own time), a string beyond.
@@ -454,7 +456,6 @@ function upperRangeKey(range: LeafRange): number | string {
     ? range.start * NUMERIC_KEY_LIMIT + range.end
     : `${range.start}/${range.end}`;
 }
-const NUMERIC_KEY_LIMIT = 2 ** 26;
 
 function memoisedRangeHash(range: LeafRange, nodes: NodeHashes, memo: Map<string, Buffer>): Buffer {
   const key = `${range.start}-${range.end}`;
