@@ -5,6 +5,11 @@
  * organisation asked for) and, for a data user, `$owner` (its own principal id).
  */
 
+/**
+ * A timestamp as its ISO text, under the column's own name. An ORDER BY that names such a column bare
+ * would sort by the text (output names come first there): the pages name the table's column instead,
+ * the timestamp the queue index and the cursor are in.
+ */
 const iso = (column: string, as = column) =>
   `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${as}`;
 
@@ -33,7 +38,7 @@ export const SELECT_APPLICATIONS_PAGE = `${APPLICATION_COLUMNS}
    AND ($4::text IS NULL OR applicant_principal = $4::text)
    AND ($5::boolean IS NULL OR (status = 'submitted' AND due_at < $6::timestamptz) = $5::boolean)
    AND ($7::integer IS NULL OR (queue_rank, queue_at, id) > ($7::integer, $8::timestamptz, $9::text))
- ORDER BY queue_rank, queue_at, id
+ ORDER BY queue_rank, access_applications.queue_at, id
  LIMIT $10`;
 
 export const SELECT_APPLICATION = `${APPLICATION_COLUMNS} WHERE id = $1`;
@@ -80,7 +85,7 @@ export const SELECT_VIOLATIONS_PAGE = `${VIOLATION_COLUMNS}
    AND ($3::text IS NULL OR dataset_id = $3::text)
    AND ($4::text IS NULL OR organization_id = $4::text)
    AND ($5::integer IS NULL OR (queue_rank, reported_at, id) > ($5::integer, $6::timestamptz, $7::text))
- ORDER BY queue_rank, reported_at, id
+ ORDER BY queue_rank, access_violations.reported_at, id
  LIMIT $8`;
 
 export const SELECT_VIOLATION = `${VIOLATION_COLUMNS} WHERE id = $1`;
@@ -108,7 +113,7 @@ SELECT grant_id, dataset_id, dataset_title, organization_id, reason, violation_c
  WHERE ($1::text IS NULL OR dataset_id = $1::text)
    AND ($2::text IS NULL OR organization_id = $2::text)
    AND ($3::timestamptz IS NULL OR (revoked_at, grant_id) < ($3::timestamptz, $4::text))
- ORDER BY revoked_at DESC, grant_id DESC
+ ORDER BY access_revocations.revoked_at DESC, grant_id DESC
  LIMIT $5`;
 
 /**

@@ -1,5 +1,6 @@
 /** Reads of the case_queues view (libs/projections/src/case-queues): the work queues and the evaluation figures. */
 
+/** A timestamp as its ISO text; an ORDER BY names the table's column (`case_queue_items.due_at`), not this text. */
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
@@ -30,7 +31,7 @@ SELECT kind, id, dataset_id, organization_id, status, rulebook, outcome, release
    AND ($5::boolean IS NULL OR (resolved_at IS NULL AND due_at < $6::timestamptz) = $5::boolean)
    AND ($7::integer IS NULL
         OR (CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END, due_at, id) > ($7::integer, $8::timestamptz, $9::text))
- ORDER BY CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END, due_at, id
+ ORDER BY CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END, case_queue_items.due_at, id
  LIMIT $10`;
 
 /**
