@@ -40,15 +40,12 @@ import {
   stopProcess,
   waitForViewsToCatchUp,
 } from './support/measure';
-import { scriptOptions } from '../test/support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
   seconds: { type: 'string', default: '10' },
   only: { type: 'string' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
 });
 const seconds = Number(args.seconds);
 const SOURCE = 'urn:bench:gateway';
@@ -174,7 +171,7 @@ async function measureLedger(
   );
   try {
     // Its worker starts over what the runs before this one appended; measured from then on.
-    if (role === 'all') await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`, 600_000);
+    if (role === 'all') await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`);
     const publisher = await createPublisher(adminToken);
     const headers = { authorization: `Bearer ${publisher}` };
     const prefix = randomBytes(4).toString('hex');

@@ -18,15 +18,12 @@ import { openJournal } from '@ledger/store';
 import { aLongDatasetHistory, seededRandom } from '../test/builders/dataset-history';
 import { createScratchDatabase } from '../test/support/test-backend';
 import { HttpFigures, LEDGER_NODE_FLAGS, loadHttp, startProcess, stopProcess } from './support/measure';
-import { scriptOptions } from '../test/support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
   events: { type: 'string', default: '10000' },
   seconds: { type: 'string', default: '10' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
 });
 const EVENTS = Number(args.events);
 const seconds = Number(args.seconds);

@@ -18,17 +18,14 @@ import { createProjectionEngine, DetectionRecorder, VIOLATION_DETECTION_REACTOR 
 import { loadRulebooks, Rulebooks } from '@ledger/runtime';
 import { APPENDED_CHANNEL, NewEvent, openJournal } from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
-import { scriptOptions } from '../test/support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
   events: { type: 'string', default: '10000' },
   batch: { type: 'string', default: '500' },
   rate: { type: 'string', default: '2000' },
   uncovered: { type: 'string', default: '0.5' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
 });
 const EVENTS = Number(args.events);
 const BATCH = Number(args.batch);

@@ -30,21 +30,17 @@ import {
   stopProcess,
   waitForViewsToCatchUp,
 } from './support/measure';
-import { scriptOptions } from '../test/support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
   entries: { type: 'string', default: '1000000' },
   seconds: { type: 'string', default: '10' },
   'keep-file': { type: 'boolean', default: false },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
 });
 const ENTRIES = Number(args.entries);
 const seconds = Number(args.seconds);
 const LEDGER_PORT = '3911';
-const VIEWS_CATCH_UP_LIMIT_MS = 600_000;
 const BARE_PORT = '3912';
 const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({
   format: 'pem',
@@ -181,7 +177,7 @@ async function measureProofs(
     // The views start from nothing over the entries the bench filled (the violation detection reactor
     // reads every DataAccessed); proofs measured while they catch up share the machine with them (613
     // req/s at 4 connections over 1,000,000 entries, against about 4,000 once they are done).
-    await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`, VIEWS_CATCH_UP_LIMIT_MS);
+    await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`);
     // 4 connections: the latency one caller sees; 16: what the ledger sustains when busy.
     for (const connections of [4, 16]) {
       console.log(`\n  inclusion proofs, random positions, ${connections} connections:`);

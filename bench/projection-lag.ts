@@ -16,15 +16,12 @@ import { createProjectionEngine } from '@ledger/projections';
 import { loadRulebooks, Rulebooks } from '@ledger/runtime';
 import { APPENDED_CHANNEL, NewEvent, openJournal } from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
-import { scriptOptions } from '../test/support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
   rate: { type: 'string', default: '2000' },
   seconds: { type: 'string', default: '30' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
 });
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);

@@ -16,15 +16,12 @@ import { loadRulebooks, Rulebooks } from '@ledger/runtime';
 import { NewEvent, openJournal } from '@ledger/store';
 import { createScratchDatabase } from '../test/support/test-backend';
 import { rate } from './support/measure';
-import { scriptOptions } from '../test/support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
 
 const args = scriptOptions(__filename, {
   events: { type: 'string', default: '1000000' },
   datasets: { type: 'string', default: '10000' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
 });
 const EVENTS = Number(args.events);
 const DATASETS = Number(args.datasets);

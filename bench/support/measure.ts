@@ -136,7 +136,7 @@ export const LEDGER_NODE_FLAGS = ['--max-old-space-size=192'];
  * worker starts its views from nothing over what a bench filled in, and figures measured meanwhile
  * would be the catch-up's, not the steady state's.
  */
-export async function waitForViewsToCatchUp(baseUrl: string, limitMs: number): Promise<void> {
+export async function waitForViewsToCatchUp(baseUrl: string, limitMs = 600_000): Promise<void> {
   const started = Date.now();
   for (let behind = Infinity; behind > 0;) {
     if (Date.now() - started > limitMs) {

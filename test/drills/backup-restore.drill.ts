@@ -74,7 +74,7 @@ import {
   signCheckpointNow,
 } from './log-checks';
 import { askExport, exportStatuses, waitForWorker } from './postgres-checks';
-import { scriptOptions } from '../support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../support/script-options';
 
 const args = scriptOptions(__filename, {
   /** How long the load runs on the source, in all. */
@@ -82,10 +82,7 @@ const args = scriptOptions(__filename, {
   /** When the backup starts, counted from the start of the load (default: half way). */
   'backup-at': { type: 'string' },
   rate: { type: 'string', default: '100' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
   'no-new-cluster': { type: 'boolean', default: false },
   'no-embedded': { type: 'boolean', default: false },
   'drain-timeout-seconds': { type: 'string', default: '120' },

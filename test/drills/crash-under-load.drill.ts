@@ -19,17 +19,14 @@
  */
 import { runCrashUnderLoadDrill } from './crash-under-load';
 import { sayer, Summary } from './drill-processes';
-import { scriptOptions } from '../support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../support/script-options';
 
 const args = scriptOptions(__filename, {
   cycles: { type: 'string', default: '3' },
   clients: { type: 'string', default: '32' },
   'load-seconds': { type: 'string', default: '10' },
   process: { type: 'string', default: 'all' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
   keep: { type: 'boolean', default: false },
 });
 

@@ -23,17 +23,14 @@
  */
 import { sayer, Summary } from './drill-processes';
 import { DEPLOYMENT_MODES, DeploymentMode, runGracefulShutdownDrill } from './graceful-shutdown';
-import { scriptOptions } from '../support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../support/script-options';
 
 const args = scriptOptions(__filename, {
   modes: { type: 'string', default: DEPLOYMENT_MODES.join(',') },
   clients: { type: 'string', default: '32' },
   'load-seconds': { type: 'string', default: '8' },
   'limit-seconds': { type: 'string', default: '10' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
   keep: { type: 'boolean', default: false },
 });
 

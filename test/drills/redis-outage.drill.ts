@@ -53,7 +53,7 @@ import {
   waitUntil,
   warningsIn,
 } from './drill-processes';
-import { scriptOptions } from '../support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../support/script-options';
 
 const args = scriptOptions(__filename, {
   'outage-seconds': { type: 'string', default: '30' },
@@ -66,10 +66,7 @@ const args = scriptOptions(__filename, {
   /** Share of webhook requests the receiver answers 503 (retried later by the job runner). */
   'receiver-failure-rate': { type: 'string', default: '0.02' },
   'drain-timeout-seconds': { type: 'string', default: '180' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
   ledger: { type: 'string', default: join(__dirname, '..', '..', 'dist', 'apps', 'ledger', 'main.js') },
   worker: {
     type: 'string',

@@ -66,7 +66,7 @@ import { WEBHOOK_ATTEMPTS } from '../../libs/projections/src/webhooks/webhook-ou
 import { freePort, ScratchRedis } from '../support/scratch-redis';
 import { createScratchDatabase } from '../support/test-backend';
 import { DeliveryCounter } from './append-load';
-import { scriptOptions } from '../support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../support/script-options';
 
 const args = scriptOptions(__filename, {
   minutes: { type: 'string', default: '30' },
@@ -97,10 +97,7 @@ const args = scriptOptions(__filename, {
    * run judges them.
    */
   'correctness-only': { type: 'boolean', default: false },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
   ledger: { type: 'string', default: join(__dirname, '..', '..', 'dist', 'apps', 'ledger', 'main.js') },
   worker: {
     type: 'string',

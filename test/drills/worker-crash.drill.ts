@@ -42,17 +42,14 @@ import { Journal, NewEvent, openJournal, SqlQueryable } from '@ledger/store';
 import { WEBHOOK_ATTEMPTS } from '../../libs/projections/src/webhooks/webhook-outbox';
 import { WebhookSecrets } from '../../libs/projections/src/webhooks/webhook-secrets';
 import { createScratchDatabase } from '../support/test-backend';
-import { scriptOptions } from '../support/script-options';
+import { DATABASE_URL_OPTION, scriptOptions } from '../support/script-options';
 
 const args = scriptOptions(__filename, {
   events: { type: 'string', default: '100000' },
   datasets: { type: 'string', default: '3000' },
   /** SIGKILL once the slowest projection has applied this share of the journal (or, all started, the fastest 90%). */
   'kill-at': { type: 'string', default: '0.3' },
-  'database-url': {
-    type: 'string',
-    default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-  },
+  'database-url': DATABASE_URL_OPTION,
   'redis-url': { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
   worker: {
     type: 'string',

@@ -3,6 +3,12 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
+/** `--database-url`, every bench's and drill's: the PostgreSQL it makes its scratch databases next to. */
+export const DATABASE_URL_OPTION = {
+  type: 'string',
+  default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+} as const;
+
 /**
  * The options of a bench or drill script, read as `parseArgs` reads them, with what a person running
  * one expects besides: `--help` (or `-h`) prints the script's header comment — what it does, its

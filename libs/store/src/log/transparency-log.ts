@@ -227,14 +227,9 @@ export class TransparencyLog {
 
   /** The remembered hash of an upper range, as the most recently used. */
   private rememberedUpper(range: LeafRange): Buffer | undefined {
-    if (range.end - range.start < TILE_WIDTH) return undefined;
-    const key = upperRangeKey(range);
-    const hash = this.upperRanges.get(key);
-    if (hash) {
-      this.upperRanges.delete(key);
-      this.upperRanges.set(key, hash);
-    }
-    return hash;
+    if (!isUpperRange(range)) return undefined;
+    const hash = this.upperRanges.get(upperRangeKey(range));
+    return hash && this.rememberUpper(range, hash);
   }
 
   /**
@@ -244,7 +239,7 @@ export class TransparencyLog {
    * size of the tree it is part of, so it is remembered once for every tree size that uses it.
    */
   private rememberUpper(range: LeafRange, hash: Buffer): Buffer {
-    if (range.end - range.start < TILE_WIDTH) return hash;
+    if (!isUpperRange(range)) return hash;
     const key = upperRangeKey(range);
     this.upperRanges.delete(key);
     this.upperRanges.set(key, hash);
@@ -443,6 +438,11 @@ export class TransparencyLog {
       rows.map((row) => [tileKey({ level: row.level, index: Number(row.tile_index) }), byteaOf(row.hashes)]),
     );
   }
+}
+
+/** A subtree of a tile's width or more: shared by the proofs of many leaves, so its hash is remembered. */
+function isUpperRange(range: LeafRange): boolean {
+  return range.end - range.start >= TILE_WIDTH;
 }
 
 const NUMERIC_KEY_LIMIT = 2 ** 26;
