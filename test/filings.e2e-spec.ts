@@ -261,6 +261,21 @@ describe('corrections and objections over HTTP', () => {
       expect((await ledger.get(stream, { token: otherOfficer.token })).status).toBe(403);
       expect((await ledger.get(stream, { token: dataUser.token })).status).toBe(403);
     });
+
+    it('given a case filed a moment ago, when body officers page through the journal, then its body’s officer finds it and no other does', async () => {
+      const from = (await ledger.head()) + 1;
+      const filed = await ledger.post('/v1/corrections', correction(), { token: null });
+      const caseStream = `correction-${filed.body.id}`;
+
+      const streamsIn = async (token: string) =>
+        (await ledger.get(`/v1/events?from=${from}&limit=100`, { token })).body.events.map(
+          (entry: { streamId: string }) => entry.streamId,
+        );
+
+      expect(await streamsIn(officer.token)).toContain(caseStream);
+      expect(await streamsIn(otherOfficer.token)).not.toContain(caseStream);
+      expect(await streamsIn(dataUser.token)).not.toContain(caseStream);
+    });
   });
 
   describe('the public receipt', () => {

@@ -165,12 +165,68 @@ describe('reading the journal', () => {
       );
       expect(leafHashOf(JSON.parse(afterResume[0].data))).toBe(published[2].leafHash);
     });
+
+    it('given a body officer’s tail, when cases are filed on its dataset and on another body’s, then it streams its own only', async () => {
+      const officer = await ledger.principal('body_officer', { organizationId: 'tail-bureau' });
+      const otherOfficer = await ledger.principal('body_officer', { organizationId: 'other-tail-bureau' });
+      await registerDataset('tail-stops', officer.token, 'tail-bureau');
+      await registerDataset('tail-parks', otherOfficer.token, 'other-tail-bureau');
+      const tail = await openTail(`/v1/events?type=CorrectionRequested`, {}, officer.token);
+
+      const others = await fileCorrection('tail-parks');
+      const own = await fileCorrection('tail-stops');
+      const [received] = await tail.take(1);
+      tail.close();
+
+      expect(others).not.toBe(own);
+      expect(JSON.parse(received.data).streamId).toBe(`correction-${own}`);
+    });
   });
 
-  async function openTail(path: string, headers: Record<string, string> = {}) {
+  async function registerDataset(id: string, token: string, organizationId: string): Promise<void> {
+    const registered = await ledger.post(
+      '/v1/datasets',
+      {
+        id,
+        title: `Dataset ${id}`,
+        organizationId,
+        classification: 'unconditional',
+        classificationBasis: 'public information',
+        fields: ['name'],
+        updateFrequency: 'daily',
+      },
+      { token },
+    );
+    expect(registered.status).toBe(201);
+    const released = await ledger.post(
+      `/v1/datasets/${id}/releases`,
+      { version: 1, checksum: '0'.repeat(64), recordCount: 1, format: 'json' },
+      { token },
+    );
+    expect(released.status).toBe(201);
+  }
+
+  /** A correction request on the dataset's first release; its id. */
+  async function fileCorrection(datasetId: string): Promise<string> {
+    const filed = await ledger.post(
+      '/v1/corrections',
+      {
+        datasetId,
+        datasetVersion: 1,
+        description: 'a wrong name',
+        fields: ['name'],
+        reporter: { name: 'Chen Jing', contact: 'chen.jing@example.cn' },
+      },
+      { token: null },
+    );
+    expect(filed.status).toBe(201);
+    return filed.body.id;
+  }
+
+  async function openTail(path: string, headers: Record<string, string> = {}, token = ledger.adminToken) {
     const abort = new AbortController();
     const response = await fetch(`${ledger.url}${path}`, {
-      headers: { accept: 'text/event-stream', authorization: `Bearer ${ledger.adminToken}`, ...headers },
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${token}`, ...headers },
       signal: abort.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');

@@ -79,6 +79,14 @@ export interface ReadAllOptions {
 export interface StreamScope {
   categories: string[];
   streamIds: string[];
+  /** And the case streams the case index (`ledger_views.case_readers`) opens to this body or data user. */
+  casesReadableBy?: CaseReader;
+}
+
+/** Who a case stream is asked about for: a body officer's organisation, a data user's own id. */
+export interface CaseReader {
+  organizationId?: string;
+  principalId?: string;
 }
 
 export interface FollowOptions {

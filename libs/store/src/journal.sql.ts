@@ -69,7 +69,10 @@ SELECT ${ENTRY_COLUMNS}
    AND ($2::int8 IS NULL OR global_position <= $2)
    AND ($3::text[] IS NULL OR type = ANY($3))
    AND ($4::text IS NULL OR stream_id = $4)
-   AND ($5::text[] IS NULL OR stream_id LIKE ANY($5) OR stream_id = ANY($6::text[]))
+   AND ($5::text[] IS NULL OR stream_id LIKE ANY($5) OR stream_id = ANY($6::text[])
+        OR EXISTS (SELECT 1 FROM ledger_views.case_readers r
+                    WHERE r.stream_id = events.stream_id
+                      AND (r.organization_id = $8 OR r.owner_principal_id = $9)))
  ORDER BY global_position
  LIMIT $7`;
 

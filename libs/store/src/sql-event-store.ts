@@ -110,6 +110,8 @@ export class SqlEventStore implements EventStore {
       options.scope?.categories.map(categoryPattern) ?? null,
       options.scope?.streamIds ?? [],
       options.limit,
+      options.scope?.casesReadableBy?.organizationId ?? null,
+      options.scope?.casesReadableBy?.principalId ?? null,
     ]);
     return rows.map(toStoredEntry);
   }

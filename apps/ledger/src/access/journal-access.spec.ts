@@ -1,5 +1,6 @@
 import type { Role } from '@ledger/events';
-import { canReadStream, CaseIndex, readableScope } from './journal-access';
+import type { CaseReader } from '@ledger/store';
+import { canReadStream, CaseReadership, readableScope } from './journal-access';
 import type { AuthenticatedPrincipal } from './principal-directory';
 
 const principal = (overrides: Partial<AuthenticatedPrincipal> = {}): AuthenticatedPrincipal => ({
@@ -10,8 +11,29 @@ const principal = (overrides: Partial<AuthenticatedPrincipal> = {}): Authenticat
   ...overrides,
 });
 
+/** The case index as the database would answer it, for two bodies and two data users. */
+const casesOf: Record<string, string[]> = {
+  'city-bureau': ['correction-c1', 'objection-o1', 'application-a1', 'grant-g1', 'usage-42'],
+  'other-bureau': ['correction-c2', 'application-a2', 'grant-g2'],
+};
+const ownedBy: Record<string, string[]> = {
+  abc: ['application-a1', 'grant-g1'],
+  xyz: ['application-a2'],
+};
+const cases: CaseReadership = {
+  isReadableBy: async (streamId: string, reader: CaseReader) =>
+    (reader.organizationId !== undefined && (casesOf[reader.organizationId] ?? []).includes(streamId)) ||
+    (reader.principalId !== undefined && (ownedBy[reader.principalId] ?? []).includes(streamId)),
+};
+
 const canRead = (overrides: Partial<AuthenticatedPrincipal>, streamId: string) =>
-  canReadStream(principal(overrides), streamId);
+  canReadStream(principal(overrides), streamId, cases);
+
+/** The streams of `streamIds` the principal may read, in order. */
+async function readableOf(who: AuthenticatedPrincipal, streamIds: string[]): Promise<string[]> {
+  const readable = await Promise.all(streamIds.map((streamId) => canReadStream(who, streamId, cases)));
+  return streamIds.filter((_, i) => readable[i]);
+}
 
 const SOME_STREAMS = [
   'dataset-42',
@@ -25,8 +47,8 @@ const SOME_STREAMS = [
 
 describe('who may read which journal stream', () => {
   describe.each<Role>(['platform_admin', 'supervisor', 'compliance_officer'])('a %s', (role) => {
-    it('reads every stream', () => {
-      expect(SOME_STREAMS.filter((streamId) => canRead({ role }, streamId))).toEqual(SOME_STREAMS);
+    it('reads every stream', async () => {
+      expect(await readableOf(principal({ role }), SOME_STREAMS)).toEqual(SOME_STREAMS);
     });
 
     it('has no scope to narrow its reads', () => {
@@ -35,62 +57,63 @@ describe('who may read which journal stream', () => {
   });
 
   describe.each<Role>(['data_user', 'body_officer', 'publisher'])('a %s', (role) => {
-    it('reads the dataset streams and its own principal stream', () => {
-      expect(canRead({ role }, 'dataset-42')).toBe(true);
-      expect(canRead({ role }, 'principal-abc')).toBe(true);
+    it('reads the dataset streams and its own principal stream', async () => {
+      expect(await canRead({ role }, 'dataset-42')).toBe(true);
+      expect(await canRead({ role }, 'principal-abc')).toBe(true);
     });
 
-    it('does not read another principal’s stream', () => {
-      expect(canRead({ role }, 'principal-someone-else')).toBe(false);
+    it('does not read another principal’s stream', async () => {
+      expect(await canRead({ role }, 'principal-someone-else')).toBe(false);
     });
 
-    it('does not read a principal stream whose id merely starts with its own', () => {
-      expect(canRead({ role, id: 'abc' }, 'principal-abcdef')).toBe(false);
-      expect(canRead({ role, id: 'abc' }, 'principal-abc-def')).toBe(false);
+    it('does not read a principal stream whose id merely starts with its own', async () => {
+      expect(await canRead({ role, id: 'abc' }, 'principal-abcdef')).toBe(false);
+      expect(await canRead({ role, id: 'abc' }, 'principal-abc-def')).toBe(false);
     });
 
-    it('does not read a principal stream whose id merely ends with its own', () => {
-      expect(canRead({ role, id: 'abc' }, 'principal-xabc')).toBe(false);
+    it('does not read a principal stream whose id merely ends with its own', async () => {
+      expect(await canRead({ role, id: 'abc' }, 'principal-xabc')).toBe(false);
     });
 
-    it('does not read a category that merely starts with "dataset"', () => {
-      expect(canRead({ role }, 'datasets-42')).toBe(false);
-      expect(canRead({ role }, 'dataset_draft-42')).toBe(false);
+    it('does not read a category that merely starts with "dataset"', async () => {
+      expect(await canRead({ role }, 'datasets-42')).toBe(false);
+      expect(await canRead({ role }, 'dataset_draft-42')).toBe(false);
     });
   });
 
   describe('a data user', () => {
-    it('reads only dataset streams and its own principal stream', () => {
-      expect(SOME_STREAMS.filter((streamId) => canRead({ role: 'data_user' }, streamId))).toEqual([
+    it('reads only dataset streams and its own principal stream', async () => {
+      expect(await readableOf(principal({ role: 'data_user' }), SOME_STREAMS)).toEqual([
         'dataset-42',
         'principal-abc',
       ]);
     });
 
-    it('does not read its organisation’s stream', () => {
-      expect(canRead({ role: 'data_user', organizationId: 'city-bureau' }, 'organization-city-bureau')).toBe(
-        false,
-      );
+    it('does not read its organisation’s stream', async () => {
+      expect(
+        await canRead({ role: 'data_user', organizationId: 'city-bureau' }, 'organization-city-bureau'),
+      ).toBe(false);
     });
   });
 
   describe('a body officer', () => {
     const officer = { role: 'body_officer', organizationId: 'city-bureau' } as const;
 
-    it('also reads its own organisation’s stream', () => {
-      expect(SOME_STREAMS.filter((streamId) => canRead(officer, streamId))).toEqual([
+    it('also reads its own organisation’s stream, and its dataset’s usage records (a case of its)', async () => {
+      expect(await readableOf(principal(officer), SOME_STREAMS)).toEqual([
         'dataset-42',
+        'usage-42',
         'principal-abc',
         'organization-city-bureau',
       ]);
     });
 
-    it('does not read an organisation stream whose id merely starts with its own', () => {
-      expect(canRead(officer, 'organization-city-bureau-east')).toBe(false);
+    it('does not read an organisation stream whose id merely starts with its own', async () => {
+      expect(await canRead(officer, 'organization-city-bureau-east')).toBe(false);
     });
 
-    it('reads no organisation stream when it has no organisation', () => {
-      expect(canRead({ role: 'body_officer' }, 'organization-city-bureau')).toBe(false);
+    it('reads no organisation stream when it has no organisation', async () => {
+      expect(await canRead({ role: 'body_officer' }, 'organization-city-bureau')).toBe(false);
     });
   });
 
@@ -100,20 +123,20 @@ describe('who may read which journal stream', () => {
       publish: { types, sources: ['urn:gateway:download'] },
     });
 
-    it('reads the usage category when it may publish DataAccessed', () => {
-      expect(SOME_STREAMS.filter((streamId) => canRead(publisher(['DataAccessed']), streamId))).toEqual([
+    it('reads the usage category when it may publish DataAccessed', async () => {
+      expect(await readableOf(principal(publisher(['DataAccessed'])), SOME_STREAMS)).toEqual([
         'dataset-42',
         'usage-42',
         'principal-abc',
       ]);
     });
 
-    it('does not read the usage category when it may not publish DataAccessed', () => {
-      expect(canRead(publisher(['SomethingElse']), 'usage-42')).toBe(false);
+    it('does not read the usage category when it may not publish DataAccessed', async () => {
+      expect(await canRead(publisher(['SomethingElse']), 'usage-42')).toBe(false);
     });
 
-    it('does not read the usage category without a publishing scope', () => {
-      expect(canRead({ role: 'publisher' }, 'usage-42')).toBe(false);
+    it('does not read the usage category without a publishing scope', async () => {
+      expect(await canRead({ role: 'publisher' }, 'usage-42')).toBe(false);
     });
 
     it('has a scope listing each category once', () => {
@@ -125,68 +148,57 @@ describe('who may read which journal stream', () => {
   });
 
   describe('cases on an organisation’s datasets and a data user’s own applications and grants', () => {
-    /** What the principal directory folds from the journal, for two bodies and two data users. */
-    const casesOf: Record<string, string[]> = {
-      'city-bureau': ['correction-c1', 'objection-o1', 'application-a1', 'grant-g1', 'usage-42'],
-      'other-bureau': ['correction-c2', 'application-a2', 'grant-g2'],
-    };
-    const ownedBy: Record<string, string[]> = {
-      abc: ['application-a1', 'grant-g1'],
-      xyz: ['application-a2'],
-    };
-    const cases: CaseIndex = {
-      casesOfOrganization: (organizationId) => casesOf[organizationId] ?? [],
-      streamsOwnedBy: (principalId) => ownedBy[principalId] ?? [],
-      isCaseOfOrganization: (organizationId, streamId) => (casesOf[organizationId] ?? []).includes(streamId),
-      isOwnedBy: (principalId, streamId) => (ownedBy[principalId] ?? []).includes(streamId),
-    };
     const STREAMS = [
       ...SOME_STREAMS,
       ...Object.values(casesOf).flat(),
       'organization-city-bureau',
       'violation-v9',
     ];
-    const callers: Partial<AuthenticatedPrincipal>[] = [
-      { role: 'body_officer', organizationId: 'city-bureau' },
-      { role: 'body_officer', organizationId: 'other-bureau' },
-      { role: 'body_officer' },
-      { role: 'data_user', id: 'abc' },
-      { role: 'data_user', id: 'xyz' },
-      { role: 'publisher', publish: { types: ['DataAccessed'], sources: ['urn:gateway'] } },
-      { role: 'supervisor' },
-    ];
-
-    it('given a body officer, when it reads, then it reads its own organisation’s cases and not another’s', () => {
+    it('given a body officer, when it reads, then it reads its own organisation’s cases and not another’s', async () => {
       const officer = principal({ role: 'body_officer', organizationId: 'city-bureau' });
 
-      expect(canReadStream(officer, 'correction-c1', cases)).toBe(true);
-      expect(canReadStream(officer, 'grant-g1', cases)).toBe(true);
-      expect(canReadStream(officer, 'correction-c2', cases)).toBe(false);
-      expect(canReadStream(officer, 'organization-other', cases)).toBe(false);
+      expect(await canReadStream(officer, 'correction-c1', cases)).toBe(true);
+      expect(await canReadStream(officer, 'grant-g1', cases)).toBe(true);
+      expect(await canReadStream(officer, 'correction-c2', cases)).toBe(false);
+      expect(await canReadStream(officer, 'organization-other', cases)).toBe(false);
     });
 
-    it('given a data user, when it reads, then it reads its own application and grant only', () => {
-      expect(canReadStream(principal({ id: 'abc' }), 'application-a1', cases)).toBe(true);
-      expect(canReadStream(principal({ id: 'abc' }), 'application-a2', cases)).toBe(false);
-      expect(canReadStream(principal({ id: 'xyz' }), 'grant-g1', cases)).toBe(false);
+    it('given a data user, when it reads, then it reads its own application and grant only', async () => {
+      expect(await canReadStream(principal({ id: 'abc' }), 'application-a1', cases)).toBe(true);
+      expect(await canReadStream(principal({ id: 'abc' }), 'application-a2', cases)).toBe(false);
+      expect(await canReadStream(principal({ id: 'xyz' }), 'grant-g1', cases)).toBe(false);
     });
 
-    it.each(callers)('one stream at a time agrees with the scope a read is narrowed to (%o)', (caller) => {
-      const who = principal(caller);
-      const scope = readableScope(who, cases);
-      const inScope = (streamId: string) =>
-        scope === undefined ||
-        scope.streamIds.includes(streamId) ||
-        scope.categories.includes(streamId.slice(0, streamId.indexOf('-')));
+    it.each<[string, Partial<AuthenticatedPrincipal>, CaseReader | undefined]>([
+      [
+        'a body officer reads its organisation’s',
+        { role: 'body_officer', organizationId: 'city-bureau' },
+        { organizationId: 'city-bureau' },
+      ],
+      ['a body officer without an organisation reads no', { role: 'body_officer' }, undefined],
+      ['a data user reads its own', { role: 'data_user', id: 'xyz' }, { principalId: 'xyz' }],
+      [
+        'a publisher reads no',
+        { role: 'publisher', publish: { types: ['DataAccessed'], sources: ['urn:gateway'] } },
+        undefined,
+      ],
+    ])('the scope a read is narrowed to names whose cases: %s', (_, caller, reader) => {
+      expect(readableScope(principal(caller))?.casesReadableBy).toEqual(reader);
+    });
 
-      expect(STREAMS.filter((streamId) => canReadStream(who, streamId, cases))).toEqual(
-        STREAMS.filter(inScope),
-      );
+    it('given every case of the index, when each caller reads them one at a time, then it reads exactly its own', async () => {
+      expect(
+        await readableOf(principal({ role: 'body_officer', organizationId: 'other-bureau' }), STREAMS),
+      ).toEqual(['dataset-42', 'principal-abc', 'correction-c2', 'application-a2', 'grant-g2']);
+      expect(await readableOf(principal({ role: 'data_user', id: 'xyz' }), STREAMS)).toEqual([
+        'dataset-42',
+        'application-a2',
+      ]);
     });
   });
 
-  it('reads nothing from a stream id without a category', () => {
-    expect(canRead({ role: 'data_user' }, 'dataset')).toBe(false);
-    expect(canRead({ role: 'data_user' }, '-dataset-42')).toBe(false);
+  it('reads nothing from a stream id without a category', async () => {
+    expect(await canRead({ role: 'data_user' }, 'dataset')).toBe(false);
+    expect(await canRead({ role: 'data_user' }, '-dataset-42')).toBe(false);
   });
 });

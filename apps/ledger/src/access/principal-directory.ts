@@ -3,19 +3,15 @@ import {
   aggregateIdOf,
   ApiKeyIssuedV1,
   ApiKeyRevokedV1,
-  DatasetRegisteredV1,
   LedgerEntry,
   OrganizationRegisteredV1,
   PrincipalCreatedV1,
   PrincipalRoleChangedV1,
   PublishScopeV1,
   Role,
-  STREAM_CATEGORIES,
-  streamIdOf,
 } from '@ledger/events';
 import { EVENT_STORE, LOGGER, Logger } from '@ledger/runtime';
 import type { EventStore } from '@ledger/store';
-import type { CaseIndex } from './journal-access';
 
 export interface DirectoryOrganization {
   id: string;
@@ -51,12 +47,6 @@ export interface AuthenticatedPrincipal {
 }
 
 const DIRECTORY_EVENT_TYPES = [
-  'DatasetRegistered',
-  'CorrectionRequested',
-  'ObjectionFiled',
-  'ApplicationSubmitted',
-  'AccessGranted',
-  'ViolationReported',
   'OrganizationRegistered',
   'PrincipalCreated',
   'PrincipalRoleChanged',
@@ -72,17 +62,11 @@ const READ_BATCH = 1_000;
  * in memory: authentication is a hash and a map lookup, with no query per request. It catches up
  * after every command this process runs, when a key is not found (so a key issued by another
  * instance works at once), and every second (so a key revoked elsewhere stops working within one).
+ * It holds nothing per case: which cases a body or a data user may read is the database's (CaseIndex).
  */
 @Injectable()
-export class PrincipalDirectory implements OnApplicationBootstrap, OnApplicationShutdown, CaseIndex {
+export class PrincipalDirectory implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly organizations = new Map<string, DirectoryOrganization>();
-  /** Which organisation each dataset belongs to, and the case streams filed on each organisation's datasets: who may read a case. */
-  private readonly datasetOrganizations = new Map<string, string>();
-  private readonly casesByOrganization = new Map<string, string[]>();
-  private readonly organizationOfCase = new Map<string, string>();
-  /** The application and grant streams each data user owns: a data user reads its own. */
-  private readonly streamsByOwner = new Map<string, string[]>();
-  private readonly ownerOfStream = new Map<string, string>();
   private readonly principals = new Map<string, DirectoryPrincipal>();
   private readonly keysByHash = new Map<string, { principalId: string; keyId: string }>();
   private appliedThrough = -1;
@@ -150,22 +134,6 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return [...this.principals.values()].sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  casesOfOrganization(organizationId: string): readonly string[] {
-    return this.casesByOrganization.get(organizationId) ?? [];
-  }
-
-  streamsOwnedBy(principalId: string): readonly string[] {
-    return this.streamsByOwner.get(principalId) ?? [];
-  }
-
-  isCaseOfOrganization(organizationId: string, streamId: string): boolean {
-    return this.organizationOfCase.get(streamId) === organizationId;
-  }
-
-  isOwnedBy(principalId: string, streamId: string): boolean {
-    return this.ownerOfStream.get(streamId) === principalId;
-  }
-
   isEmpty(): boolean {
     return this.principals.size === 0;
   }
@@ -190,19 +158,6 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
     return { id, name, role, organizationId, publish, keyId: found.keyId };
   }
 
-  /** A case stream about a dataset (a violation case may name none): readable by the dataset's body. */
-  private addCase(datasetId: unknown, streamId: string): void {
-    const organizationId = this.datasetOrganizations.get(String(datasetId));
-    if (organizationId === undefined) return;
-    addTo(this.casesByOrganization, organizationId, streamId);
-    this.organizationOfCase.set(streamId, organizationId);
-  }
-
-  private addOwned(principalId: unknown, streamId: string): void {
-    addTo(this.streamsByOwner, String(principalId), streamId);
-    this.ownerOfStream.set(streamId, String(principalId));
-  }
-
   private async readNewEvents(): Promise<void> {
     for (;;) {
       const entries = await this.store.readAll({
@@ -221,27 +176,6 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   private apply(entry: LedgerEntry): void {
     const id = aggregateIdOf(entry.streamId);
     switch (entry.type) {
-      case 'DatasetRegistered': {
-        const data = entry.data as unknown as DatasetRegisteredV1;
-        this.datasetOrganizations.set(id, data.organizationId);
-        // The dataset's usage records and the suspicions raised on them are its body's to read too.
-        this.addCase(id, streamIdOf(STREAM_CATEGORIES.usage, id));
-        this.addCase(id, streamIdOf(STREAM_CATEGORIES.detection, id));
-        return;
-      }
-      case 'CorrectionRequested':
-      case 'ObjectionFiled':
-      case 'ViolationReported':
-        this.addCase(entry.data.datasetId, entry.streamId);
-        return;
-      case 'ApplicationSubmitted':
-        this.addCase(entry.data.datasetId, entry.streamId);
-        this.addOwned(entry.data.applicantPrincipal, entry.streamId);
-        return;
-      case 'AccessGranted':
-        this.addCase(entry.data.datasetId, entry.streamId);
-        this.addOwned(entry.data.grantee, entry.streamId);
-        return;
       case 'OrganizationRegistered': {
         const data = entry.data as unknown as OrganizationRegisteredV1;
         this.organizations.set(id, { id, name: data.name, registeredAt: entry.recordedAt });
@@ -273,13 +207,6 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
       }
     }
   }
-}
-
-/** Appends to a map of lists, making the list on first use. */
-function addTo(map: Map<string, string[]>, key: string, streamId: string): void {
-  const list = map.get(key);
-  if (list) list.push(streamId);
-  else map.set(key, [streamId]);
 }
 
 function hasActiveKey(principal: DirectoryPrincipal): boolean {

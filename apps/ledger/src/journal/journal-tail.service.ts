@@ -19,7 +19,11 @@ export class JournalTailService implements BeforeApplicationShutdown {
 
   async stream(
     response: ServerResponse,
-    options: { fromPosition: number; types?: string[]; include: (entry: StoredEntry) => boolean },
+    options: {
+      fromPosition: number;
+      types?: string[];
+      include: (entry: StoredEntry) => boolean | Promise<boolean>;
+    },
   ): Promise<void> {
     const abort = new AbortController();
     this.open.add(abort);
@@ -38,7 +42,7 @@ export class JournalTailService implements BeforeApplicationShutdown {
         signal: abort.signal,
         types: options.types,
       })) {
-        if (!options.include(entry)) continue;
+        if (!(await options.include(entry))) continue;
         const written = response.write(
           `id: ${entry.globalPosition}\nevent: ${entry.type}\ndata: ${entry.canonical}\n\n`,
         );

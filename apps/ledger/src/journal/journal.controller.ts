@@ -27,8 +27,9 @@ import { isValidStreamId } from '@ledger/events';
 import { EVENT_STORE } from '@ledger/runtime';
 import type { AppendedEvent, AppendResult, EventStore, StoredEntry } from '@ledger/store';
 import { CurrentPrincipal } from '../access/access.decorators';
+import { CaseIndex } from '../access/case-index';
 import { canReadStream, readableScope } from '../access/journal-access';
-import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
+import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { Problem } from '../http/problem';
 import { BATCH, readCloudEvents, STRUCTURED } from './cloud-events';
 import { JournalTailService } from './journal-tail.service';
@@ -43,7 +44,7 @@ export class JournalController {
     private readonly commandBus: CommandBus,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly tails: JournalTailService,
-    private readonly directory: PrincipalDirectory,
+    private readonly cases: CaseIndex,
   ) {}
 
   @Post('events')
@@ -116,10 +117,10 @@ export class JournalController {
     @Res() reply: FastifyReply,
     @CurrentPrincipal() principal: AuthenticatedPrincipal,
   ): Promise<void> {
-    if (query.streamId !== undefined && !canReadStream(principal, query.streamId, this.directory)) {
+    if (query.streamId !== undefined && !(await canReadStream(principal, query.streamId, this.cases))) {
       throw Problem.forbidden(`a ${principal.role} may not read ${query.streamId}`);
     }
-    const scope = readableScope(principal, this.directory);
+    const scope = readableScope(principal);
     if (accept?.includes('text/event-stream')) {
       const resumeAfter = parseLastEventId(lastEventId);
       const fromPosition =
@@ -128,15 +129,15 @@ export class JournalController {
       await this.tails.stream(reply.raw, {
         fromPosition,
         types: query.type,
-        include: (entry) =>
-          (query.streamId === undefined || entry.streamId === query.streamId) &&
-          canReadStream(principal, entry.streamId, this.directory),
+        include: readableStreams(principal, query.streamId, this.cases),
       });
       return;
     }
     const limit = query.limit ?? 100;
     const from = query.from ?? 0;
     const head = await this.store.head();
+    // The store reads the cases from the index: it must know every case opened up to the page's end.
+    if (scope?.casesReadableBy) await this.cases.coverThrough(head);
     const entries = await this.store.readAll({
       fromPosition: from,
       toPosition: head,
@@ -167,7 +168,7 @@ export class JournalController {
   ): Promise<string> {
     if (!isValidStreamId(streamId))
       throw Problem.badRequest('InvalidStreamId', 'a stream id looks like <category>-<id>');
-    if (!(await this.mayRead(principal, streamId)))
+    if (!(await canReadStream(principal, streamId, this.cases)))
       throw Problem.forbidden(`a ${principal.role} may not read ${streamId}`);
     const slice = await this.store.readStream(streamId, {
       fromVersion: query.fromVersion,
@@ -178,13 +179,30 @@ export class JournalController {
     reply.type('application/json; charset=utf-8');
     return `{"streamId":${JSON.stringify(streamId)},"version":${slice.version},"events":[${joinCanonical(slice.entries)}]}`;
   }
+}
 
-  /** A case filed a moment ago may not be in the directory yet: it catches up once before refusing. */
-  private async mayRead(principal: AuthenticatedPrincipal, streamId: string): Promise<boolean> {
-    if (canReadStream(principal, streamId, this.directory)) return true;
-    await this.directory.catchUp();
-    return canReadStream(principal, streamId, this.directory);
-  }
+/** How many decisions a live tail remembers, one per stream: a tail follows the whole journal. */
+const REMEMBERED_STREAMS_PER_TAIL = 1_000;
+
+/**
+ * A live tail's filter: the asked stream, if any, and the streams the principal may read, each asked
+ * once (a stream's first event decides whether it is a case the reader may read) while remembered.
+ */
+function readableStreams(
+  principal: AuthenticatedPrincipal,
+  onlyStreamId: string | undefined,
+  cases: CaseIndex,
+): (entry: StoredEntry) => Promise<boolean> {
+  const decided = new Map<string, boolean>();
+  return async (entry) => {
+    if (onlyStreamId !== undefined && entry.streamId !== onlyStreamId) return false;
+    const known = decided.get(entry.streamId);
+    if (known !== undefined) return known;
+    const readable = await canReadStream(principal, entry.streamId, cases);
+    if (decided.size >= REMEMBERED_STREAMS_PER_TAIL) decided.delete(decided.keys().next().value as string);
+    decided.set(entry.streamId, readable);
+    return readable;
+  };
 }
 
 /** Entries go out as the exact text that was hashed, never re-serialised. */

@@ -13,7 +13,8 @@ import { EVENT_STORE, TRANSPARENCY_LOG } from '@ledger/runtime';
 import type { EventStore, StoredCheckpoint, TransparencyLog } from '@ledger/store';
 import { CurrentPrincipal } from '../access/access.decorators';
 import { canReadStream } from '../access/journal-access';
-import { AuthenticatedPrincipal, PrincipalDirectory } from '../access/principal-directory';
+import { CaseIndex } from '../access/case-index';
+import type { AuthenticatedPrincipal } from '../access/principal-directory';
 import { Problem } from '../http/problem';
 import { ConsistencyProofQuery, InclusionProofQuery, ListCheckpointsQuery } from './log.queries';
 import { LogSequencerService } from './log-sequencer.service';
@@ -37,7 +38,7 @@ export class TransparencyLogController {
     @Inject(TRANSPARENCY_LOG) private readonly log: TransparencyLog,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly sequencer: LogSequencerService,
-    private readonly directory: PrincipalDirectory,
+    private readonly cases: CaseIndex,
   ) {}
 
   @Get('checkpoint')
@@ -148,7 +149,7 @@ export class TransparencyLogController {
     const at = Number(position);
     const [entry] = await this.store.readAll({ fromPosition: at, toPosition: at, limit: 1 });
     if (!entry) throw Problem.notFound('EntryNotFound', `the journal has no entry at position ${at}`);
-    if (!canReadStream(principal, entry.streamId, this.directory)) {
+    if (!(await canReadStream(principal, entry.streamId, this.cases))) {
       throw Problem.forbidden(`a ${principal.role} may not read ${entry.streamId}`);
     }
     reply.type('application/json; charset=utf-8');
