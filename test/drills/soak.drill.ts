@@ -246,6 +246,10 @@ class Figures {
   requests = 0;
   events = 0;
   loadStart = 0;
+  /** The slowest answer that came back in each second of the run: where in a slow minute it stalled. */
+  readonly slowestBySecond: number[] = [];
+  /** When the soak's own VACUUM ran (epoch ms), to lay beside the slow seconds. */
+  readonly vacuums: { from: number; to: number }[] = [];
 
   minuteAt(time: number): MinuteFigures {
     const index = Math.max(
@@ -261,6 +265,8 @@ class Figures {
     let samples = minute.byKind.get(kind);
     if (!samples) minute.byKind.set(kind, (samples = new Samples()));
     samples.add(latencyMs);
+    const second = Math.max(0, Math.floor((Date.now() - this.loadStart) / 1000));
+    if (latencyMs > (this.slowestBySecond[second] ?? 0)) this.slowestBySecond[second] = latencyMs;
     minute.requests += 1;
     this.requests += 1;
     const total = this.totals.get(kind) ?? { requests: 0, failures: 0 };
@@ -1063,13 +1069,35 @@ interface RssSample {
 }
 
 /**
+ * The three seconds of a minute (1-based) whose slowest answers were slowest, each with that answer's
+ * time and whether the soak's VACUUM was running then: a stall of the whole service shows as one or two
+ * seconds far above the rest.
+ */
+function slowestSecondsOf(figures: Figures, loadStart: number, minute: number): string {
+  const seconds = Array.from({ length: 60 }, (_, i) => (minute - 1) * 60 + i);
+  return seconds
+    .map((second) => ({ second, slowest: figures.slowestBySecond[second] ?? 0 }))
+    .sort((a, b) => b.slowest - a.slowest)
+    .slice(0, 3)
+    .map(({ second, slowest }) => {
+      const at = loadStart + second * 1000;
+      const vacuuming = figures.vacuums.some((window) => window.from <= at + 1000 && window.to >= at - 1000);
+      return `${second} s (${ms(slowest)} ms${vacuuming ? ', VACUUM running' : ''})`;
+    })
+    .join(', ');
+}
+
+/**
  * A production PostgreSQL runs autovacuum; some machines' (CI's among them) have it off, and there a
  * ledger's updated view rows and job-outbox rows pile up as dead tuples that every later query wades
  * through — a slowdown of the machine's set-up, not of the ledger. So when the server's autovacuum is
  * off, the soak does its work: `VACUUM (ANALYZE)` of its scratch database every minute, on a
  * connection of its own, said at the start so the figures are read knowing it.
  */
-async function vacuumLikeAutovacuum(databaseUrl: string): Promise<{ stop(): Promise<void> }> {
+async function vacuumLikeAutovacuum(
+  databaseUrl: string,
+  onVacuumed: (window: { from: number; to: number }) => void,
+): Promise<{ stop(): Promise<void> }> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
@@ -1085,7 +1113,9 @@ async function vacuumLikeAutovacuum(databaseUrl: string): Promise<{ stop(): Prom
     running = running
       .then(async () => {
         const started = performance.now();
+        const from = Date.now();
         await client.query('VACUUM (ANALYZE)');
+        onVacuumed({ from, to: Date.now() });
         // A long one shares the machine with the load: said, so a slow minute can be laid beside it.
         const seconds = (performance.now() - started) / 1000;
         if (seconds >= SLOW_VACUUM_SECONDS) say(`   VACUUM (ANALYZE) took ${seconds.toFixed(1)} s`);
@@ -1269,7 +1299,7 @@ async function main(): Promise<number> {
       caches: number;
       cacheBounds: number;
     }[] = [];
-    const vacuuming = await vacuumLikeAutovacuum(scratch.url);
+    const vacuuming = await vacuumLikeAutovacuum(scratch.url, (window) => figures.vacuums.push(window));
     say(`2. load started`);
     const sampleRss = () => {
       rss.push({ at: Date.now(), api: rssOf(api.child.pid), worker: rssOf(worker.child.pid) });
@@ -1505,6 +1535,11 @@ async function main(): Promise<number> {
       });
       console.log(`| ${index + 1} | ${n(minute.events / 60)} | ${cells.join(' | ')} |`);
     });
+    for (const minute of new Set(p99Breaches.map((breach) => Number(breach.split(' ')[1])))) {
+      console.log(
+        `   minute ${minute}, its slowest seconds: ${slowestSecondsOf(figures, loadStart, minute)}`,
+      );
+    }
 
     const inWindow = (from: number, to: number) =>
       rss.filter((s) => s.at - loadStart >= from && s.at - loadStart <= to);
