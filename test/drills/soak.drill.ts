@@ -1068,6 +1068,15 @@ interface RssSample {
   worker?: number;
 }
 
+/** A labelled metric of a /metrics page by its one label's value: `name{label="value"} number`. */
+function valuesByLabel(metrics: string, name: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const [, label, value] of metrics.matchAll(new RegExp(`^${name}\\{\\w+="([^"]+)"\\} (\\S+)$`, 'gm'))) {
+    values.set(label, Number(value));
+  }
+  return values;
+}
+
 /**
  * The three seconds of a minute (1-based) whose slowest answers were slowest, each with that answer's
  * time and whether the soak's VACUUM was running then: a stall of the whole service shows as one or two
@@ -1295,6 +1304,10 @@ async function main(): Promise<number> {
       used: number;
       total: number;
       external: number;
+      /** The V8 heap's size by space (new, old, code, large_object…): which part of it grew. */
+      spaces: Map<string, number>;
+      /** Each bounded cache's size (ledger_cache_bytes{cache="…"}). */
+      cacheSizes: Map<string, number>;
       /** The API's bounded caches (ledger_cache_bytes), summed, and their bounds. */
       caches: number;
       cacheBounds: number;
@@ -1412,6 +1425,8 @@ async function main(): Promise<number> {
             used: value('nodejs_heap_size_used_bytes'),
             total: value('nodejs_heap_size_total_bytes'),
             external: value('nodejs_external_memory_bytes'),
+            spaces: valuesByLabel(String(answer?.body ?? ''), 'nodejs_heap_space_size_total_bytes'),
+            cacheSizes: valuesByLabel(String(answer?.body ?? ''), 'ledger_cache_bytes'),
             caches: sumOf(String(answer?.body ?? ''), 'ledger_cache_bytes'),
             cacheBounds: sumOf(String(answer?.body ?? ''), 'ledger_cache_bound_bytes'),
           };
@@ -1610,7 +1625,7 @@ async function main(): Promise<number> {
     row(
       "the API's bounded caches (log tiles, dataset timelines) within their bounds",
       lastCaches
-        ? `${mb(lastCaches.caches / 1024)} of at most ${mb(lastCaches.cacheBounds / 1024)} at the end; ${cachesOverBound.length} samples over`
+        ? `${mb(lastCaches.caches / 1024)} of at most ${mb(lastCaches.cacheBounds / 1024)} at the end (${[...lastCaches.cacheSizes].map(([cache, bytes]) => `${cache} ${mb(bytes / 1024)}`).join(', ')}); ${cachesOverBound.length} samples over`
         : 'not measured',
       checkFigure(
         lastCaches !== undefined && cachesOverBound.length === 0,
@@ -1621,7 +1636,13 @@ async function main(): Promise<number> {
       "API's memory: V8 heap (used, and its size), outside the heap (Buffers)",
       `heap used ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.used) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.used) ?? NaN) / 1024)}, ` +
         `heap size ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.total) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.total) ?? NaN) / 1024)}; ` +
-        `outside ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.external) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.external) ?? NaN) / 1024)} (same windows, from /metrics)`,
+        `outside ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.external) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.external) ?? NaN) / 1024)} (same windows, from /metrics); ` +
+        `the heap's size by space: ${[...(heap[heap.length - 1]?.spaces.keys() ?? [])]
+          .map(
+            (space) =>
+              `${space} ${mb((heapIn(WARMUP_MS, WARMUP_MS + WINDOW_MS, (h) => h.spaces.get(space) ?? NaN) ?? NaN) / 1024)} → ${mb((heapIn(end - WINDOW_MS, end, (h) => h.spaces.get(space) ?? NaN) ?? NaN) / 1024)}`,
+          )
+          .join(', ')}`,
     );
     row(
       `p99 within ${P99_FACTOR}× the first minute, every minute`,

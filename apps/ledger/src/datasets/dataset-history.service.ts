@@ -14,6 +14,7 @@ import { CommandLoop, EVENT_STORE, LedgerMetrics, UnreadableEventError } from '@
 import type { EventStore, StoredEntry } from '@ledger/store';
 import { Problem } from '../http/problem';
 import { datasetStreamId } from './dataset-commands.handler';
+import { DatasetTimeline as Timeline } from './dataset-timeline';
 
 /** A dataset's state after one of its events: which version of the stream, at which journal position. */
 export interface DatasetAt {
@@ -52,31 +53,15 @@ export interface HistoryOptions {
 export const HISTORY_OPTIONS = Symbol('HISTORY_OPTIONS');
 
 /**
- * Every 50 events: a 10,000-event stream then costs about 5 MB of snapshots (mostly the release lists
- * they hold) and an as-of read folds 25 events on average (measured: every 100 took three times the
- * time per read, every 25 twice the memory). 32 MB keeps a few such streams beside any number of short
- * ones within the ledger's 192 MB heap.
+ * Every 50 events: an as-of read folds 25 events on average (measured: every 100 took three times the
+ * time per read, every 25 twice the memory). A 10,000-event stream then counts about 0.3 MB (16 bytes
+ * an event for its positions and times, outside the heap; 256 a kept state, whose release lists share
+ * one log), so 32 MB keeps about a hundred such streams beside any number of short ones.
  */
 const DEFAULT_OPTIONS: HistoryOptions = { snapshotEvery: 50, maxCachedBytes: 32 * 1024 * 1024 };
 
 /** Entries read per statement while catching a stream up: bounds the memory one cold read takes. */
 const PAGE = 1_000;
-
-/**
- * What is known of one dataset stream: each version's position and recorded time, for finding where an
- * as-of point falls, and the folded state every `snapshotEvery` events. The journal is append-only, so
- * nothing known ever goes stale; a read only has to add what was appended since.
- */
-interface Timeline {
-  positions: number[];
-  recordedAt: number[];
-  /** `snapshots[k]` is the state after the first `k * snapshotEvery` events. */
-  snapshots: DatasetState[];
-  /** The state after every known event. */
-  tip: DatasetState;
-  /** What it holds, roughly: what the cache's bound counts. */
-  bytes: number;
-}
 
 /**
  * A dataset's past (http-api.md, "Views"): its timeline, its state as of a time or position, and the
@@ -108,8 +93,8 @@ export class DatasetHistoryService {
   async current(datasetId: string): Promise<DatasetAt | undefined> {
     const timeline = await this.timelineOf(datasetId);
     if (!timeline || timeline.tip.status === 'unregistered') return undefined;
-    const version = timeline.positions.length - 1;
-    return { state: timeline.tip, version, position: timeline.positions[version] };
+    const version = timeline.length - 1;
+    return { state: timeline.tip, version, position: timeline.positions.at(version) };
   }
 
   /**
@@ -122,12 +107,12 @@ export class DatasetHistoryService {
     if (!timeline) return undefined;
     const version =
       'position' in point
-        ? lastAtOrBefore(timeline.positions, point.position)
-        : lastAtOrBefore(timeline.recordedAt, point.time);
+        ? timeline.positions.lastAtOrBefore(point.position)
+        : timeline.recordedAt.lastAtOrBefore(point.time);
     if (version < 0) return undefined;
     const state = await this.stateAfter(datasetId, timeline, version);
     if (state.status === 'unregistered') return undefined;
-    return { state, version, position: timeline.positions[version] };
+    return { state, version, position: timeline.positions.at(version) };
   }
 
   /**
@@ -162,14 +147,14 @@ export class DatasetHistoryService {
     const timeline = await this.timelineOf(datasetId);
     if (!timeline) return undefined;
     const start = page.cursor === undefined ? 0 : page.cursor + 1;
-    if (start >= timeline.positions.length) return { items: [] };
+    if (start >= timeline.length) return { items: [] };
     const base = Math.floor(start / this.options.snapshotEvery);
     const first = base * this.options.snapshotEvery;
     const slice = await this.store.readStream(datasetStreamId(datasetId), {
       fromVersion: first,
       limit: start - first + page.limit,
     });
-    let state = timeline.snapshots[base];
+    let state = timeline.snapshot(base);
     const items: HistoryItem[] = [];
     for (const stored of slice.entries) {
       const event = this.domainEventOf(stored);
@@ -203,7 +188,7 @@ export class DatasetHistoryService {
 
   /** Refuses a position the journal has not reached (400), asking for the head only when the stream cannot tell. */
   private async mustBeWritten(position: number, field: string, timeline?: Timeline): Promise<void> {
-    const known = timeline?.positions[timeline.positions.length - 1] ?? -1;
+    const known = timeline?.positions.last() ?? -1;
     if (position <= known) return;
     const head = await this.store.head();
     if (position > head) {
@@ -220,21 +205,21 @@ export class DatasetHistoryService {
     timeline: Timeline,
     position: number,
   ): Promise<DatasetAt | undefined> {
-    const version = lastAtOrBefore(timeline.positions, position);
+    const version = timeline.positions.lastAtOrBefore(position);
     if (version < 0) return undefined;
     const state = await this.stateAfter(datasetId, timeline, version);
     return state.status === 'unregistered'
       ? undefined
-      : { state, version, position: timeline.positions[version] };
+      : { state, version, position: timeline.positions.at(version) };
   }
 
   /** The state after stream version `version`: the cached state before it, plus the few events in between. */
   private async stateAfter(datasetId: string, timeline: Timeline, version: number): Promise<DatasetState> {
     const count = version + 1;
-    if (count === timeline.positions.length) return timeline.tip;
+    if (count === timeline.length) return timeline.tip;
     const base = Math.floor(count / this.options.snapshotEvery);
     const first = base * this.options.snapshotEvery;
-    let state = timeline.snapshots[base];
+    let state = timeline.snapshot(base);
     if (count === first) return state;
     const slice = await this.store.readStream(datasetStreamId(datasetId), {
       fromVersion: first,
@@ -265,15 +250,9 @@ export class DatasetHistoryService {
   }
 
   private async load(streamId: string): Promise<Timeline | undefined> {
-    const timeline: Timeline = {
-      positions: [],
-      recordedAt: [],
-      snapshots: [initialDatasetState],
-      tip: initialDatasetState,
-      bytes: 0,
-    };
+    const timeline = new Timeline(initialDatasetState, this.options.snapshotEvery);
     await this.catchUp(streamId, timeline);
-    if (timeline.positions.length === 0) return undefined;
+    if (timeline.length === 0) return undefined;
     this.remember(streamId, timeline);
     return timeline;
   }
@@ -281,24 +260,21 @@ export class DatasetHistoryService {
   private async catchUp(streamId: string, timeline: Timeline): Promise<void> {
     for (;;) {
       const slice = await this.store.readStream(streamId, {
-        fromVersion: timeline.positions.length,
+        fromVersion: timeline.length,
         limit: PAGE,
       });
       for (const stored of slice.entries) {
         // Another read may have caught this timeline up meanwhile; versions it already holds are skipped.
-        if (stored.streamVersion < timeline.positions.length) continue;
-        if (stored.streamVersion > timeline.positions.length) {
-          throw new UnreadableEventError(`${streamId} skips from version ${timeline.positions.length - 1}`);
+        if (stored.streamVersion < timeline.length) continue;
+        if (stored.streamVersion > timeline.length) {
+          throw new UnreadableEventError(`${streamId} skips from version ${timeline.length - 1}`);
         }
         const entry = JSON.parse(stored.canonical) as LedgerEntry;
-        timeline.tip = evolveDataset(timeline.tip, this.domainEventOf(stored));
-        timeline.positions.push(stored.globalPosition);
-        timeline.recordedAt.push(Date.parse(entry.recordedAt));
-        timeline.bytes += 16;
-        if (timeline.positions.length % this.options.snapshotEvery === 0) {
-          timeline.snapshots.push(timeline.tip);
-          timeline.bytes += snapshotBytes(timeline.tip);
-        }
+        timeline.add(
+          stored.globalPosition,
+          Date.parse(entry.recordedAt),
+          evolveDataset(timeline.tip, this.domainEventOf(stored)),
+        );
       }
       if (slice.entries.length < PAGE) return;
     }
@@ -326,21 +302,4 @@ export class DatasetHistoryService {
     }
     return event as unknown as DatasetEvent;
   }
-}
-
-/** A snapshot's own memory: its object and its list of releases (the other members are shared with the registration). */
-function snapshotBytes(state: DatasetState): number {
-  return 256 + (state.status === 'unregistered' ? 0 : 8 * state.releases.length);
-}
-
-/** The index of the last value at or below `bound` in an ascending array, or -1. */
-function lastAtOrBefore(sorted: number[], bound: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle] <= bound) low = middle + 1;
-    else high = middle;
-  }
-  return low - 1;
 }
