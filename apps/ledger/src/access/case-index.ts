@@ -15,6 +15,7 @@ import {
   RAISE_APPLIED_THROUGH,
   READ_APPLIED_THROUGH,
 } from './case-index.sql';
+import { SharedCatchUp } from './shared-catch-up';
 
 /** The events that register a dataset or open a case on one. */
 export const CASE_OPENING_TYPES = [
@@ -86,9 +87,8 @@ export class CaseIndex implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Every case opened at or before this position is in the table (this process has seen to it). */
   private coveredThrough = -1;
   private persistedThrough = -1;
-  private running?: Promise<void>;
-  private queued?: Promise<void>;
-  private refreshTimer?: NodeJS.Timeout;
+  private readonly catchUps = new SharedCatchUp(() => this.foldToHead());
+  private stopRefreshing?: () => void;
 
   constructor(
     @Inject(JOURNAL) private readonly journal: Journal,
@@ -98,14 +98,13 @@ export class CaseIndex implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     await this.catchUp();
-    this.refreshTimer = setInterval(() => {
-      this.catchUp().catch((error: Error) => this.logger.warn({ err: error }, 'case index refresh failed'));
-    }, REFRESH_INTERVAL_MS);
-    this.refreshTimer.unref();
+    this.stopRefreshing = this.catchUps.every(REFRESH_INTERVAL_MS, (error) =>
+      this.logger.warn({ err: error }, 'case index refresh failed'),
+    );
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.refreshTimer);
+    this.stopRefreshing?.();
   }
 
   /** Makes sure every case opened at or before `position` is in the table. */
@@ -129,15 +128,7 @@ export class CaseIndex implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** Folds every case-opening event up to the journal's head. Concurrent calls share the work. */
   catchUp(): Promise<void> {
-    if (this.queued) return this.queued;
-    const queued = (async () => {
-      await this.running?.catch(() => undefined);
-      this.queued = undefined;
-      this.running = this.foldToHead();
-      return this.running;
-    })();
-    this.queued = queued;
-    return queued;
+    return this.catchUps.run();
   }
 
   private async isIndexedFor(streamId: string, reader: CaseReader): Promise<boolean> {

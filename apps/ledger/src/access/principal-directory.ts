@@ -12,6 +12,7 @@ import {
 } from '@ledger/events';
 import { EVENT_STORE, LOGGER, Logger } from '@ledger/runtime';
 import type { EventStore } from '@ledger/store';
+import { SharedCatchUp } from './shared-catch-up';
 
 export interface DirectoryOrganization {
   id: string;
@@ -70,9 +71,8 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
   private readonly principals = new Map<string, DirectoryPrincipal>();
   private readonly keysByHash = new Map<string, { principalId: string; keyId: string }>();
   private appliedThrough = -1;
-  private running?: Promise<void>;
-  private queued?: Promise<void>;
-  private refreshTimer?: NodeJS.Timeout;
+  private readonly catchUps = new SharedCatchUp(() => this.readNewEvents());
+  private stopRefreshing?: () => void;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -81,29 +81,18 @@ export class PrincipalDirectory implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     await this.catchUp();
-    this.refreshTimer = setInterval(() => {
-      this.catchUp().catch((error: Error) =>
-        this.logger.warn({ err: error }, 'principal directory refresh failed'),
-      );
-    }, REFRESH_INTERVAL_MS);
-    this.refreshTimer.unref();
+    this.stopRefreshing = this.catchUps.every(REFRESH_INTERVAL_MS, (error) =>
+      this.logger.warn({ err: error }, 'principal directory refresh failed'),
+    );
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.refreshTimer);
+    this.stopRefreshing?.();
   }
 
   /** Applies every administrative event recorded before this call. Concurrent calls share reads. */
   catchUp(): Promise<void> {
-    if (this.queued) return this.queued;
-    const queued = (async () => {
-      await this.running?.catch(() => undefined);
-      this.queued = undefined;
-      this.running = this.readNewEvents();
-      return this.running;
-    })();
-    this.queued = queued;
-    return queued;
+    return this.catchUps.run();
   }
 
   /** The principal whose active key hashes to `keyHash`; an unknown hash first makes the directory catch up. */
