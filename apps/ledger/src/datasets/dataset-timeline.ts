@@ -1,38 +1,44 @@
 import type { DatasetState } from '@ledger/domain';
 
 /**
- * A growing column of numbers in a typed array: 8 bytes a value outside the JavaScript heap, so a
- * long timeline is neither scanned by the collector nor multiplied by the room V8 keeps to grow into.
+ * Rows of a fixed number of numbers in one typed array: 8 bytes a number outside the JavaScript heap,
+ * so a long timeline is neither scanned by the collector nor multiplied by the room V8 keeps to grow
+ * into, and one buffer a timeline however short (a buffer costs about 200 bytes of objects besides
+ * its contents).
  */
-export class NumberColumn {
-  private values = new Float64Array(16);
-  length = 0;
+export class NumberColumns {
+  private values: Float64Array;
+  rows = 0;
 
-  push(value: number): void {
-    if (this.length === this.values.length) {
+  constructor(
+    private readonly width: number,
+    initialRows = 4,
+  ) {
+    this.values = new Float64Array(width * initialRows);
+  }
+
+  push(...row: number[]): void {
+    if ((this.rows + 1) * this.width > this.values.length) {
       const grown = new Float64Array(this.values.length * 2);
       grown.set(this.values);
       this.values = grown;
     }
-    this.values[this.length++] = value;
+    const at = this.rows * this.width;
+    for (let column = 0; column < this.width; column++) this.values[at + column] = row[column];
+    this.rows++;
   }
 
-  at(index: number): number {
-    return this.values[index];
+  at(row: number, column: number): number {
+    return this.values[row * this.width + column];
   }
 
-  /** The last value, or undefined when empty. */
-  last(): number | undefined {
-    return this.length === 0 ? undefined : this.values[this.length - 1];
-  }
-
-  /** The index of the last value at or below `bound` (the column ascends), or -1. */
-  lastAtOrBefore(bound: number): number {
+  /** The last row whose value in `column` is at or below `bound` (that column ascends), or -1. */
+  lastRowAtOrBefore(column: number, bound: number): number {
     let low = 0;
-    let high = this.length;
+    let high = this.rows;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.values[middle] <= bound) low = middle + 1;
+      if (this.values[middle * this.width + column] <= bound) low = middle + 1;
       else high = middle;
     }
     return low - 1;
@@ -50,9 +56,22 @@ interface CompactSnapshot {
   count: number;
 }
 
-/** A snapshot object's own memory besides its releases (its other members are shared with the state it came from). */
-const SNAPSHOT_BYTES = 256;
+const POSITION = 0;
+const RECORDED_AT = 1;
 const NO_RELEASES: number[] = [];
+
+/**
+ * What the cache's bound counts, in bytes of memory actually taken, as measured by
+ * dataset-timeline.spec.ts (heap and buffers after a full collection, over thousands of timelines):
+ * - every timeline: its own object, its columns' object, typed array and buffer, the snapshot list,
+ *   the tip's object and the cache's entry with its stream id;
+ * - every kept state: its object and its copy of the state's members;
+ * - every release: 8 bytes in the tip's list and about 14 in the log (which grows by half again);
+ * - every registration: its strings and objects, walked once (`roughHeapBytes`).
+ */
+const TIMELINE_BYTES = 1200;
+const SNAPSHOT_BYTES = 250;
+const RELEASE_BYTES = 22;
 
 /**
  * What is known of one dataset stream: each version's position and recorded time, for finding where an
@@ -63,35 +82,38 @@ const NO_RELEASES: number[] = [];
  * one log of it instead of each holding a copy: a stream of n releases costs n numbers, not n²/100.
  */
 export class DatasetTimeline {
-  readonly positions = new NumberColumn();
-  /** Each version's recordedAt, epoch ms. */
-  readonly recordedAt = new NumberColumn();
+  /** Each version's journal position and recordedAt (epoch ms); both ascend. */
+  private readonly versions = new NumberColumns(2);
   /** The state after every known event. */
   tip: DatasetState;
-  private readonly snapshots: CompactSnapshot[];
+  /** The kept states after the first 50, 100, … events (index 0, the state before any, is the initial one). */
+  private readonly snapshots: CompactSnapshot[] = [];
   /** The tip's releases, shared by the snapshots taken since the stream's last registration. */
   private releaseLog: number[] = [];
-  private snapshotBytes = 0;
+  private lastRegistration: object | undefined;
+  private registrationBytes = 0;
 
   constructor(
-    initial: DatasetState,
+    private readonly initial: DatasetState,
     private readonly snapshotEvery: number,
   ) {
     this.tip = initial;
-    this.snapshots = [{ state: initial, count: 0 }];
   }
 
   get length(): number {
-    return this.positions.length;
+    return this.versions.rows;
   }
 
   /** Adds the stream's next event: where it was recorded, and the state after it. */
   add(globalPosition: number, recordedAtMs: number, state: DatasetState): void {
     this.tip = state;
-    this.positions.push(globalPosition);
-    this.recordedAt.push(recordedAtMs);
+    this.versions.push(globalPosition, recordedAtMs);
     this.followReleases(state);
-    if (this.positions.length % this.snapshotEvery === 0) {
+    if (state.status !== 'unregistered' && state.registration !== this.lastRegistration) {
+      this.lastRegistration = state.registration;
+      this.registrationBytes += roughHeapBytes(state.registration);
+    }
+    if (this.length % this.snapshotEvery === 0) {
       this.snapshots.push(
         state.status === 'unregistered'
           ? { state, count: 0 }
@@ -101,25 +123,45 @@ export class DatasetTimeline {
               count: state.releases.length,
             },
       );
-      this.snapshotBytes += SNAPSHOT_BYTES;
     }
+  }
+
+  positionOf(version: number): number {
+    return this.versions.at(version, POSITION);
+  }
+
+  /** The position of the last known event, or -1 when none is known. */
+  lastPosition(): number {
+    return this.length === 0 ? -1 : this.positionOf(this.length - 1);
+  }
+
+  /** The last version written at or before this journal position, or -1. */
+  versionAtPosition(position: number): number {
+    return this.versions.lastRowAtOrBefore(POSITION, position);
+  }
+
+  /** The last version recorded at or before this time (epoch ms), or -1. */
+  versionAtTime(time: number): number {
+    return this.versions.lastRowAtOrBefore(RECORDED_AT, time);
   }
 
   /** The state after the first `index * snapshotEvery` events. */
   snapshot(index: number): DatasetState {
-    const { state, log, count } = this.snapshots[index];
+    if (index === 0) return this.initial;
+    const { state, log, count } = this.snapshots[index - 1];
     if (state.status === 'unregistered' || log === undefined) return state;
     return { ...state, releases: log.slice(0, count) };
   }
 
-  /** What it holds, roughly: what the cache's bound counts. */
+  /** The memory it takes, in bytes: what the cache's bound counts. */
   get bytes(): number {
     const tipReleases = this.tip.status === 'unregistered' ? 0 : this.tip.releases.length;
     return (
-      this.positions.bytes +
-      this.recordedAt.bytes +
-      this.snapshotBytes +
-      8 * (this.releaseLog.length + tipReleases)
+      TIMELINE_BYTES +
+      this.versions.bytes +
+      SNAPSHOT_BYTES * this.snapshots.length +
+      RELEASE_BYTES * Math.max(this.releaseLog.length, tipReleases) +
+      this.registrationBytes
     );
   }
 
@@ -138,4 +180,21 @@ export class DatasetTimeline {
     // A new registration (or anything else that is not one more release): earlier snapshots keep the old log.
     this.releaseLog = releases.slice();
   }
+}
+
+/**
+ * About what a value parsed from JSON takes on V8's heap: 16 bytes of header a string plus one byte a
+ * character (two when any is beyond Latin-1), 32 an array plus 8 an element, 24 an object plus 16 a
+ * member, 16 a number that is not a small integer. Close enough to bound a cache by; not exact.
+ */
+export function roughHeapBytes(value: unknown): number {
+  if (typeof value === 'string') return 16 + value.length * (/[\u0100-\uffff]/.test(value) ? 2 : 1);
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 30 ? 0 : 16;
+  if (Array.isArray(value)) {
+    return value.reduce((sum: number, element) => sum + 8 + roughHeapBytes(element), 32);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.values(value).reduce((sum: number, member) => sum + 16 + roughHeapBytes(member), 24);
+  }
+  return 0;
 }

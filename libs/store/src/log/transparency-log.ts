@@ -10,6 +10,7 @@ import {
   NoteSigner,
   perfectNodesOf,
   rangeHash,
+  RememberedHashes,
   rightEdgeTiles,
   TILE_HEIGHT,
   TILE_WIDTH,
@@ -77,8 +78,6 @@ export class LogInconsistencyError extends Error {
 
 /** Hashes of proof subtrees of 256 leaves or more kept per log. */
 const REMEMBERED_UPPER_RANGES = 8_192;
-/** What one remembered range holds in Node 20 (its key, a 32-byte Buffer and the map's entry), measured: about 380 bytes. */
-const UPPER_RANGE_BYTES = 400;
 
 export interface TransparencyLogOptions {
   /** Most leaves one integration round takes in (bounded so a long backlog commits as it goes). */
@@ -105,7 +104,7 @@ interface CheckpointRow {
 export class TransparencyLog {
   private readonly tileHashes: TileHashes;
   private readonly maxLeavesPerRound: number;
-  private readonly upperRanges = new Map<number | string, Buffer>();
+  private readonly upperRanges = new RememberedHashes<number | string>(REMEMBERED_UPPER_RANGES);
   /** A size the tree is known to have reached; it only grows, so checks below it need no query. */
   private knownSize = 0;
 
@@ -121,8 +120,8 @@ export class TransparencyLog {
   tileCacheSize(): { bytes: number; boundBytes: number } {
     const tiles = this.tileHashes.cacheSize();
     return {
-      bytes: tiles.bytes + this.upperRanges.size * UPPER_RANGE_BYTES,
-      boundBytes: tiles.boundBytes + REMEMBERED_UPPER_RANGES * UPPER_RANGE_BYTES,
+      bytes: tiles.bytes + this.upperRanges.bytes,
+      boundBytes: tiles.boundBytes + this.upperRanges.boundBytes,
     };
   }
 
@@ -228,8 +227,7 @@ export class TransparencyLog {
   /** The remembered hash of an upper range, as the most recently used. */
   private rememberedUpper(range: LeafRange): Buffer | undefined {
     if (!isUpperRange(range)) return undefined;
-    const hash = this.upperRanges.get(upperRangeKey(range));
-    return hash && this.rememberUpper(range, hash);
+    return this.upperRanges.get(upperRangeKey(range));
   }
 
   /**
@@ -240,12 +238,7 @@ export class TransparencyLog {
    */
   private rememberUpper(range: LeafRange, hash: Buffer): Buffer {
     if (!isUpperRange(range)) return hash;
-    const key = upperRangeKey(range);
-    this.upperRanges.delete(key);
-    this.upperRanges.set(key, hash);
-    if (this.upperRanges.size > REMEMBERED_UPPER_RANGES) {
-      this.upperRanges.delete(this.upperRanges.keys().next().value as number | string);
-    }
+    this.upperRanges.set(upperRangeKey(range), hash);
     return hash;
   }
 
