@@ -78,6 +78,37 @@ describe('tiles', () => {
     );
   });
 
+  describe('the kept tiles', () => {
+    const tiles = new MemoryTiles();
+    tiles.add(leaves.slice(0, 3 * TILE_WIDTH));
+    const tile = (index: number) => new Map([[`0/${index}`, tiles.tiles.get(`0/${index}`) as Buffer]]);
+    const parentOf = (index: number) => ({ level: 1, index });
+
+    it('given a tile lent to a proof, when another tile is expanded into a full cache, then the lent one keeps its slot', () => {
+      const cache = new TileHashes(1);
+      cache.over(tile(0))(parentOf(0));
+      const lent = cache.known([{ level: 0, index: 0 }]);
+
+      cache.over(tile(1))(parentOf(128));
+
+      expect(cache.over(new Map(), lent)(parentOf(0))).toEqual(oracle(parentOf(0)));
+      expect([...cache.known([{ level: 0, index: 1 }]).tiles.keys()]).toEqual([]);
+    });
+
+    it('given a hash taken from a lent tile, when the tile is released and its slot taken by another, then the hash taken is unchanged', () => {
+      const cache = new TileHashes(1);
+      cache.over(tile(0))(parentOf(0));
+      const lent = cache.known([{ level: 0, index: 0 }]);
+      const taken = cache.over(new Map(), lent)(parentOf(0));
+      cache.release(lent);
+
+      cache.over(tile(2))(parentOf(256));
+
+      expect(taken).toEqual(oracle(parentOf(0)));
+      expect([...cache.known([{ level: 0, index: 2 }]).tiles.keys()]).toEqual(['0/2']);
+    });
+  });
+
   it('gives the same inclusion and consistency proofs as the leaf array, for sizes below the tiles held', () => {
     const tiles = new MemoryTiles();
     tiles.add(leaves);

@@ -91,84 +91,135 @@ const SUBLEVEL_OFFSETS = Array.from(
 /** A full tile with every hash inside it: 256 + 128 + … + 1 hashes. */
 const EXPANDED_TILE_BYTES = SUBLEVEL_OFFSETS[TILE_HEIGHT - 1] * HASH_SIZE + 2 * HASH_SIZE;
 
+/** Known full tiles lent to a caller by TileHashes.known: their slots stay theirs until released. */
+export interface HeldTiles {
+  readonly tiles: ReadonlyMap<string, Buffer>;
+  readonly slots: readonly number[];
+}
+
+const NOTHING_HELD: HeldTiles = { tiles: new Map(), slots: [] };
+
 /**
  * Subtree hashes out of tiles. Full tiles never change, so each is expanded once into all the hashes
  * inside it (511 × 32 bytes) and kept, up to `cacheTiles` of them, the least recently used out first;
  * a proof then costs reads and hashes only for tiles it has not met before.
+ *
+ * The kept tiles live in slots of one buffer, allocated when the first is kept (its pages become
+ * resident as slots fill): a long-lived 16 kB allocation per tile, interleaved with the short-lived
+ * ones around it, kept the allocator from handing freed memory back. A slot lent to a proof by
+ * `known` is pinned until `release`: another proof's tile never takes it meanwhile.
  */
 export class TileHashes {
-  private readonly expanded = new Map<string, Buffer>();
+  /** Tile key → slot, least recently used first. */
+  private readonly slots = new Map<string, number>();
+  private slab: Buffer | undefined;
+  private readonly pins: Uint32Array;
 
-  constructor(private readonly cacheTiles = 1024) {}
+  constructor(private readonly cacheTiles = 1024) {
+    this.pins = new Uint32Array(cacheTiles);
+  }
 
   /** The expanded tiles kept, and the most that may be, in bytes. */
   cacheSize(): { bytes: number; boundBytes: number } {
     return {
-      bytes: this.expanded.size * EXPANDED_TILE_BYTES,
+      bytes: this.slots.size * EXPANDED_TILE_BYTES,
       boundBytes: this.cacheTiles * EXPANDED_TILE_BYTES,
     };
   }
 
   /**
-   * The known full tiles among `tiles`, held for the caller: a proof that reads the other tiles from the
-   * database must not lose these to another proof filling the cache meanwhile.
+   * The known full tiles among `tiles`, lent to the caller, who must `release` them: a proof that reads
+   * the other tiles from the database must not lose these to another proof filling the cache meanwhile.
    */
-  known(tiles: readonly TileId[]): Map<string, Buffer> {
+  known(tiles: readonly TileId[]): HeldTiles {
     const held = new Map<string, Buffer>();
+    const slots: number[] = [];
     for (const tile of tiles) {
       const key = tileKey(tile);
-      const expanded = this.expanded.get(key);
-      if (expanded) {
-        // Least recently used out first: the few upper tiles every proof needs stay.
-        this.expanded.delete(key);
-        this.expanded.set(key, expanded);
-        held.set(key, expanded);
-      }
+      const slot = this.slots.get(key);
+      if (slot === undefined || held.has(key)) continue;
+      // Least recently used out first: the few upper tiles every proof needs stay.
+      this.slots.delete(key);
+      this.slots.set(key, slot);
+      this.pins[slot]++;
+      slots.push(slot);
+      held.set(key, this.slotBuffer(slot));
     }
-    return held;
+    return { tiles: held, slots };
+  }
+
+  /** Gives back what `known` lent. */
+  release(held: HeldTiles): void {
+    for (const slot of held.slots) this.pins[slot]--;
   }
 
   /**
-   * Subtree hashes over `known` (from known()) and `tiles` as read, which together must hold every
-   * node asked for. Full tiles among `tiles` are expanded once and remembered.
+   * Subtree hashes over `known` (from known(), not yet released) and `tiles` as read, which together
+   * must hold every node asked for. Full tiles among `tiles` are expanded once and kept.
    */
-  over(tiles: ReadonlyMap<string, Buffer>, known: ReadonlyMap<string, Buffer> = new Map()): NodeHashes {
+  over(tiles: ReadonlyMap<string, Buffer>, known: HeldTiles = NOTHING_HELD): NodeHashes {
     const expandedHere = new Map<string, Buffer>();
     return (node) => {
       const { tile, sublevel, firstEntry } = tileOf(node);
       const key = tileKey(tile);
-      const expanded = known.get(key) ?? expandedHere.get(key);
+      const held = known.tiles.get(key);
+      // A copy: the slot is reused once released, and the hash may be kept longer (in a proof, say).
+      if (held) return Buffer.from(expandedHash(held, sublevel, firstEntry));
+      const expanded = expandedHere.get(key);
       if (expanded) return expandedHash(expanded, sublevel, firstEntry);
       const hashes = tiles.get(key);
       if (!hashes) throw new RangeError(`tile ${key} is missing for node ${node.level}/${node.index}`);
       if (hashes.length !== TILE_WIDTH * HASH_SIZE) return hashWithinTile(hashes, sublevel, firstEntry);
-      const fresh = this.expand(key, hashes);
+      const fresh = expandTile(hashes);
       expandedHere.set(key, fresh);
+      this.keep(key, fresh);
       return expandedHash(fresh, sublevel, firstEntry);
     };
   }
 
-  private expand(key: string, hashes: Buffer): Buffer {
-    const expanded = Buffer.allocUnsafe(EXPANDED_TILE_BYTES);
-    hashes.copy(expanded, 0);
-    for (let sublevel = 1; sublevel < TILE_HEIGHT; sublevel++) {
-      const below = SUBLEVEL_OFFSETS[sublevel - 1] * HASH_SIZE;
-      const here = SUBLEVEL_OFFSETS[sublevel] * HASH_SIZE;
-      for (let i = 0; i < TILE_WIDTH >> sublevel; i++) {
-        const left = below + 2 * i * HASH_SIZE;
-        hashChildren(
-          expanded.subarray(left, left + HASH_SIZE),
-          expanded.subarray(left + HASH_SIZE, left + 2 * HASH_SIZE),
-        ).copy(expanded, here + i * HASH_SIZE);
+  /** Copies a freshly expanded tile into a slot: a free one, or the least recently used one no proof holds. */
+  private keep(key: string, expanded: Buffer): void {
+    if (this.cacheTiles === 0 || this.slots.has(key)) return;
+    let slot: number | undefined;
+    if (this.slots.size < this.cacheTiles) {
+      slot = this.slots.size;
+    } else {
+      for (const [oldest, candidate] of this.slots) {
+        if (this.pins[candidate] > 0) continue;
+        this.slots.delete(oldest);
+        slot = candidate;
+        break;
       }
+      // Every slot is lent out: the tile serves this proof only.
+      if (slot === undefined) return;
     }
-    if (this.cacheTiles > 0) {
-      this.expanded.set(key, expanded);
-      if (this.expanded.size > this.cacheTiles)
-        this.expanded.delete(this.expanded.keys().next().value as string);
-    }
-    return expanded;
+    this.slab ??= Buffer.alloc(this.cacheTiles * EXPANDED_TILE_BYTES);
+    expanded.copy(this.slab, slot * EXPANDED_TILE_BYTES);
+    this.slots.set(key, slot);
   }
+
+  private slotBuffer(slot: number): Buffer {
+    const slab = this.slab as Buffer;
+    return slab.subarray(slot * EXPANDED_TILE_BYTES, (slot + 1) * EXPANDED_TILE_BYTES);
+  }
+}
+
+/** Every hash inside a full tile: its 256 and then each sublevel's parents, up to the tile's root. */
+function expandTile(hashes: Buffer): Buffer {
+  const expanded = Buffer.allocUnsafe(EXPANDED_TILE_BYTES);
+  hashes.copy(expanded, 0);
+  for (let sublevel = 1; sublevel < TILE_HEIGHT; sublevel++) {
+    const below = SUBLEVEL_OFFSETS[sublevel - 1] * HASH_SIZE;
+    const here = SUBLEVEL_OFFSETS[sublevel] * HASH_SIZE;
+    for (let i = 0; i < TILE_WIDTH >> sublevel; i++) {
+      const left = below + 2 * i * HASH_SIZE;
+      hashChildren(
+        expanded.subarray(left, left + HASH_SIZE),
+        expanded.subarray(left + HASH_SIZE, left + 2 * HASH_SIZE),
+      ).copy(expanded, here + i * HASH_SIZE);
+    }
+  }
+  return expanded;
 }
 
 function expandedHash(expanded: Buffer, sublevel: number, firstEntry: number): Buffer {

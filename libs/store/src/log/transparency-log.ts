@@ -206,22 +206,23 @@ export class TransparencyLog {
         remembered: this.rememberedUpper(range),
       })),
     }));
-    const nodes = await this.nodeHashes(
+    const memo = new Map<string, Buffer>();
+    return this.withNodeHashes(
       plans.flatMap((plan) => [
         { level: 0, index: plan.leafIndex },
         ...plan.ranges.filter(({ remembered }) => !remembered).flatMap(({ range }) => perfectNodesOf(range)),
       ]),
+      (nodes) =>
+        plans.map(({ leafIndex, ranges }) => ({
+          leafIndex,
+          treeSize,
+          leafHash: nodes({ level: 0, index: leafIndex }),
+          proof: ranges.map(
+            ({ range, remembered }) =>
+              remembered ?? this.rememberUpper(range, memoisedRangeHash(range, nodes, memo)),
+          ),
+        })),
     );
-    const memo = new Map<string, Buffer>();
-    return plans.map(({ leafIndex, ranges }) => ({
-      leafIndex,
-      treeSize,
-      leafHash: nodes({ level: 0, index: leafIndex }),
-      proof: ranges.map(
-        ({ range, remembered }) =>
-          remembered ?? this.rememberUpper(range, memoisedRangeHash(range, nodes, memo)),
-      ),
-    }));
   }
 
   /** The remembered hash of an upper range, as the most recently used. */
@@ -264,29 +265,36 @@ export class TransparencyLog {
       nodes.push({ level: 0, index: tile * TILE_WIDTH }, ...shared.flatMap(perfectNodesOf));
     }
     // A walk over consecutive tiles would only churn the cache that random single proofs rely on.
-    const hashes = await this.nodeHashes(nodes, this.db, new TileHashes(0));
-    const texts: string[] = [];
-    for (const { tile, shared } of plans) {
-      const quoted = (node: NodeId): string => `"${hashes(node).toString('base64')}"`;
-      const suffix = shared.map((range) => `"${rangeHash(range, hashes).toString('base64')}"`).join(',');
-      // The tile's inner hashes, each encoded once: sibling index i at sublevel j, for j = 0 … 7.
-      const inner = Array.from({ length: TILE_HEIGHT }, () => new Map<number, string>());
-      const start = Math.max(from, tile * TILE_WIDTH);
-      const end = Math.min(to, (tile + 1) * TILE_WIDTH);
-      for (let leaf = start; leaf < end; leaf++) {
-        let proof = '[';
-        for (let sublevel = 0; sublevel < TILE_HEIGHT; sublevel++) {
-          const sibling = Math.floor(leaf / 2 ** sublevel) ^ 1;
-          let text = inner[sublevel].get(sibling);
-          if (text === undefined) {
-            text = quoted({ level: sublevel, index: sibling });
-            inner[sublevel].set(sibling, text);
+    const texts = await this.withNodeHashes(
+      nodes,
+      (hashes) => {
+        const fullTiles: string[] = [];
+        for (const { tile, shared } of plans) {
+          const quoted = (node: NodeId): string => `"${hashes(node).toString('base64')}"`;
+          const suffix = shared.map((range) => `"${rangeHash(range, hashes).toString('base64')}"`).join(',');
+          // The tile's inner hashes, each encoded once: sibling index i at sublevel j, for j = 0 … 7.
+          const inner = Array.from({ length: TILE_HEIGHT }, () => new Map<number, string>());
+          const start = Math.max(from, tile * TILE_WIDTH);
+          const end = Math.min(to, (tile + 1) * TILE_WIDTH);
+          for (let leaf = start; leaf < end; leaf++) {
+            let proof = '[';
+            for (let sublevel = 0; sublevel < TILE_HEIGHT; sublevel++) {
+              const sibling = Math.floor(leaf / 2 ** sublevel) ^ 1;
+              let text = inner[sublevel].get(sibling);
+              if (text === undefined) {
+                text = quoted({ level: sublevel, index: sibling });
+                inner[sublevel].set(sibling, text);
+              }
+              proof += sublevel === 0 ? text : `,${text}`;
+            }
+            fullTiles.push(suffix ? `${proof},${suffix}]` : `${proof}]`);
           }
-          proof += sublevel === 0 ? text : `,${text}`;
         }
-        texts.push(suffix ? `${proof},${suffix}]` : `${proof}]`);
-      }
-    }
+        return fullTiles;
+      },
+      this.db,
+      new TileHashes(0),
+    );
     // Leaves of a partial tile (the tree's right edge) take the general way.
     const edgeStart = Math.max(from, Math.floor(treeSize / TILE_WIDTH) * TILE_WIDTH);
     if (edgeStart < to) {
@@ -306,8 +314,11 @@ export class TransparencyLog {
   async consistencyProof(from: number, to: number, queryable: SqlQueryable = this.db): Promise<Buffer[]> {
     await this.requireTreeSize(to, queryable);
     const ranges = consistencyProofRanges(from, to);
-    const nodes = await this.nodeHashes(ranges.flatMap(perfectNodesOf), queryable);
-    return ranges.map((range) => rangeHash(range, nodes));
+    return this.withNodeHashes(
+      ranges.flatMap(perfectNodesOf),
+      (nodes) => ranges.map((range) => rangeHash(range, nodes)),
+      queryable,
+    );
   }
 
   /** The root of the tree of the first `size` entries (any size the tree has reached). */
@@ -315,7 +326,7 @@ export class TransparencyLog {
     await this.requireTreeSize(size);
     if (size === 0) return EMPTY_TREE_ROOT;
     const range = { start: 0, end: size };
-    return rangeHash(range, await this.nodeHashes(perfectNodesOf(range)));
+    return this.withNodeHashes(perfectNodesOf(range), (nodes) => rangeHash(range, nodes));
   }
 
   async latestCheckpoint(): Promise<StoredCheckpoint | null> {
@@ -409,16 +420,24 @@ export class TransparencyLog {
     }
   }
 
-  /** Subtree hashes for these nodes, reading only the tiles not already known. */
-  private async nodeHashes(
+  /**
+   * Subtree hashes for these nodes, reading only the tiles not already known, handed to `use` (which
+   * must not wait: the known tiles are lent to it, and given back when it returns).
+   */
+  private async withNodeHashes<T>(
     nodes: readonly NodeId[],
+    use: (hashes: NodeHashes) => T,
     queryable: SqlQueryable = this.db,
     cache: TileHashes = this.tileHashes,
-  ): Promise<NodeHashes> {
+  ): Promise<T> {
     const needed = tilesFor(nodes);
     const known = cache.known(needed);
-    const missing = needed.filter((tile) => !known.has(tileKey(tile)));
-    return cache.over(await this.readTiles(queryable, missing), known);
+    try {
+      const missing = needed.filter((tile) => !known.tiles.has(tileKey(tile)));
+      return use(cache.over(await this.readTiles(queryable, missing), known));
+    } finally {
+      cache.release(known);
+    }
   }
 
   private async readTiles(queryable: SqlQueryable, tiles: readonly TileId[]): Promise<Map<string, Buffer>> {
