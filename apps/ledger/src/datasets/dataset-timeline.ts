@@ -153,6 +153,11 @@ export class DatasetTimeline {
     return { ...state, releases: log.slice(0, count) };
   }
 
+  /** The part of `bytes` outside V8's heap, exactly: its typed array's buffer. */
+  get bufferBytes(): number {
+    return this.versions.bytes;
+  }
+
   /** The memory it takes, in bytes: what the cache's bound counts. */
   get bytes(): number {
     const tipReleases = this.tip.status === 'unregistered' ? 0 : this.tip.releases.length;
