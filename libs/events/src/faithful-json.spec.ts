@@ -1,4 +1,5 @@
-import { assertFaithfulJson, MAX_JSON_DEPTH, UnfaithfulJsonError } from './faithful-json';
+import canonicalize from 'canonicalize';
+import { assertFaithfulJson, canonicalJson, MAX_JSON_DEPTH, UnfaithfulJsonError } from './faithful-json';
 
 /** The error assertFaithfulJson throws for `value`, or undefined when it accepts it. */
 function refusalOf(value: unknown): UnfaithfulJsonError | undefined {
@@ -194,6 +195,53 @@ describe('faithful JSON', () => {
 
     it('as "/" in the message for the top-level value', () => {
       expect(refusalOf(NaN)?.message).toBe('/: numbers must be finite');
+    });
+  });
+
+  describe('canonicalJson writes RFC 8785 text, as canonicalize() does', () => {
+    it('for objects whose members come in a different order at every level, names shared between levels', () => {
+      const value = {
+        z: { b: 1, a: [{ y: null, x: 'x', '10': 1, '9': 2, '1': 3 }] },
+        a: { z: true, b: { a: -0, '😀': 'emoji', '\uFB33': 'after the surrogates?' } },
+        ö: [],
+        e: {},
+      };
+      expect(canonicalJson(value)).toBe(canonicalize(value));
+    });
+
+    it('leaves out members whose value is undefined, at any depth', () => {
+      const value = { b: undefined, a: { d: undefined, c: [1] } };
+      expect(canonicalJson(value)).toBe('{"a":{"c":[1]}}');
+      expect(canonicalJson(value)).toBe(canonicalize(value));
+    });
+
+    it('for objects without a prototype', () => {
+      const value = Object.assign(Object.create(null), {
+        b: 2,
+        a: Object.assign(Object.create(null), { d: 4, c: 3 }),
+      });
+      expect(canonicalJson(value)).toBe('{"a":{"c":3,"d":4},"b":2}');
+    });
+
+    it('for a value with more objects and distinct names than the serializer is given (written by the walk)', () => {
+      const value = Array.from({ length: 200 }, (_, row) =>
+        Object.fromEntries(
+          Array.from({ length: 30 }, (_, column) => [`c${(column * 7 + row) % 30}r${row % 5}`, row * column]),
+        ),
+      );
+      expect(canonicalJson(value)).toBe(canonicalize(value));
+    });
+
+    it('for top-level strings, numbers and literals', () => {
+      for (const value of ['上海 "quoted" \\ \u2028', 1.5e-7, 123.456, -0, 5e-324, true, null]) {
+        expect(canonicalJson(value)).toBe(canonicalize(value));
+      }
+    });
+
+    it('still refuses what is not faithful, naming where', () => {
+      expect(() => canonicalJson({ b: { a: [1, 2 ** 60] } }, '/data')).toThrow(
+        '/data/b/a/1: integers must lie within',
+      );
     });
   });
 });

@@ -25,17 +25,38 @@ export function assertFaithfulJson(value: unknown, basePath = ''): void {
 }
 
 /**
- * The RFC 8785 (JCS) text of a value, checked against the rules above on the same walk: members
- * sorted by UTF-16 code units, strings and numbers as ECMAScript's JSON.stringify writes them,
- * undefined members left out. entry-codec.spec.ts holds it to the `canonicalize` package's output.
+ * The RFC 8785 (JCS) text of a value, checked against the rules above: members sorted by UTF-16 code
+ * units, strings and numbers as ECMAScript's JSON.stringify writes them, undefined members left out.
+ * entry-codec.spec.ts holds it to the `canonicalize` package's output.
+ *
+ * Once the check has passed, JCS is JSON.stringify with every object's members in sorted order, and
+ * JSON.stringify takes that order from an array replacer: given the sorted names of every member in
+ * the value, it writes each object's members in that order (RFC 8785 §3.2.3's order is the one
+ * `Array.prototype.sort` uses). That leaves the string building to the engine's serializer, which
+ * allocates only the result: building the text member by member in JavaScript made most of an
+ * append's garbage. The serializer looks every listed name up in every object, so a value with many
+ * objects and many distinct names is written by the walk instead.
  */
 export function canonicalJson(value: unknown, basePath = ''): string {
-  return new FaithfulWalker(basePath, true).walk(value, 0);
+  if (typeof value !== 'object' || value === null) return new FaithfulWalker(basePath, true).walk(value, 0);
+  const walker = new FaithfulWalker(basePath, false);
+  walker.walk(value, 0);
+  const names = walker.sortedMemberNames();
+  if (names.length * walker.objectCount > MAX_NAME_LOOKUPS) {
+    return new FaithfulWalker(basePath, true).walk(value, 0);
+  }
+  return JSON.stringify(value, names);
 }
+
+/** Above this many (distinct names × objects), JSON.stringify's lookups cost more than the walk's own writing. */
+const MAX_NAME_LOOKUPS = 4096;
 
 /** One walk that checks, and writes JCS when asked. The path is kept as a stack and spelled out only for an error. */
 class FaithfulWalker {
   private readonly path: (string | number)[] = [];
+  /** When only checking: every member name met, repeats included, and how many objects held them. */
+  private readonly memberNames: string[] = [];
+  objectCount = 0;
 
   constructor(
     private readonly basePath: string,
@@ -81,7 +102,11 @@ class FaithfulWalker {
       this.fail('only plain objects, arrays, strings, numbers, booleans and null');
     }
     const keys = Object.keys(object);
-    if (this.write) keys.sort();
+    if (this.write) sortByCodeUnits(keys);
+    else {
+      this.objectCount++;
+      for (const key of keys) this.memberNames.push(key);
+    }
     let text = '{';
     let first = true;
     for (const key of keys) {
@@ -101,6 +126,16 @@ class FaithfulWalker {
     return `${text}}`;
   }
 
+  /** The distinct member names met by a checking walk, sorted by UTF-16 code units. */
+  sortedMemberNames(): string[] {
+    const names = sortByCodeUnits(this.memberNames);
+    let distinct = 0;
+    for (let i = 0; i < names.length; i++)
+      if (i === 0 || names[i] !== names[i - 1]) names[distinct++] = names[i];
+    names.length = distinct;
+    return names;
+  }
+
   private checkString(value: string): void {
     if (value.includes('\u0000')) this.fail('U+0000 is not accepted in strings');
     if (LONE_SURROGATE.test(value)) this.fail('lone UTF-16 surrogates are not accepted');
@@ -112,4 +147,23 @@ class FaithfulWalker {
       .join('');
     throw new UnfaithfulJsonError(`${this.basePath}${pointer}`, reason);
   }
+}
+
+/**
+ * Sorts names in place by UTF-16 code units, as `Array.prototype.sort()` without a comparer does.
+ * Objects mostly have a few members, and the engine's sort allocates its own working state (over a
+ * kilobyte) on every call: an insertion sort of a short list allocates nothing.
+ */
+function sortByCodeUnits(names: string[]): string[] {
+  if (names.length > 24) return names.sort();
+  for (let i = 1; i < names.length; i++) {
+    const name = names[i];
+    let j = i - 1;
+    while (j >= 0 && names[j] > name) {
+      names[j + 1] = names[j];
+      j--;
+    }
+    names[j + 1] = name;
+  }
+  return names;
 }
