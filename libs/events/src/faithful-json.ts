@@ -17,7 +17,8 @@ export class UnfaithfulJsonError extends Error {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** `String.prototype.isWellFormed` (ES2024; Node 20 has it, this project's TypeScript lib does not name it). */
+type MaybeWellFormed = string & { isWellFormed(): boolean };
 
 /** Checks a value parsed from JSON (or built in code) against the rules above; throws UnfaithfulJsonError. */
 export function assertFaithfulJson(value: unknown, basePath = ''): void {
@@ -138,7 +139,8 @@ class FaithfulWalker {
 
   private checkString(value: string): void {
     if (value.includes('\u0000')) this.fail('U+0000 is not accepted in strings');
-    if (LONE_SURROGATE.test(value)) this.fail('lone UTF-16 surrogates are not accepted');
+    // The engine's own check: a lone surrogate is exactly what makes a string not well formed.
+    if (!(value as MaybeWellFormed).isWellFormed()) this.fail('lone UTF-16 surrogates are not accepted');
   }
 
   private fail(reason: string): never {

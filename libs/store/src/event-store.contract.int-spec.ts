@@ -234,6 +234,35 @@ describe(`journal contract on ${testBackend()}`, () => {
       expect(results.filter((r) => !r.alreadyRecorded)).toHaveLength(1);
       expect(await store.head()).toBe(0);
     });
+
+    it('a retry and a reused id submitted together with new events answer for themselves only', async () => {
+      // given an event recorded earlier
+      const recorded = aNewEvent();
+      const original = await store.append('usage-ds1', [recorded]);
+
+      // when new events, its retry and its id with other content arrive in the same moment
+      const newAppends = Array.from({ length: 8 }, (_, index) =>
+        store.append(`usage-new${index}`, [aNewEvent()]),
+      );
+      const retry = store.append('usage-ds1', [recorded]);
+      const reuse = store.append('usage-ds2', [{ ...recorded, data: { ...recorded.data, recordCount: 11 } }]);
+      const [written, retried, reused] = await Promise.all([
+        Promise.all(newAppends),
+        retry,
+        reuse.then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      ]);
+
+      // then the new events take the next positions once each, the retry answers as recorded, the reuse is refused
+      expect(written.map((result) => result.events[0].globalPosition).sort((a, b) => a - b)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8,
+      ]);
+      expect(retried).toEqual({ events: original.events, alreadyRecorded: true });
+      expect(reused).toBeInstanceOf(EventIdConflictError);
+      expect(await store.head()).toBe(8);
+    });
   });
 
   describe('immutability', () => {

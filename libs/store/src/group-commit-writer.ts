@@ -1,12 +1,24 @@
-import { encodeRow, JournalRow, LockedContext, planBatch, PreparedAppend, RecordedEvent } from './batch-plan';
+import {
+  encodeRow,
+  JournalRow,
+  LockedContext,
+  planBatch,
+  PlannedRow,
+  PreparedAppend,
+  RecordedEvent,
+} from './batch-plan';
 import type { AppendedEvent, AppendResult } from './event-store.port';
 import {
+  ANNOUNCE_HEAD,
+  COPY_ENTRIES,
+  EVENT_ID_UNIQUE_CONSTRAINT,
   INSERT_ENTRIES,
   INSERT_ENTRIES_AND_ANNOUNCE,
   LOCK_JOURNAL_FOR_APPEND,
   READ_LOCKED_CONTEXT,
 } from './journal.sql';
-import { isUnavailableError, SqlDatabase, SqlQueryable } from './sql-database';
+import { JournalCopyEncoder } from './postgres/journal-copy';
+import { CopyIn, isUnavailableError, SqlDatabase, SqlQueryable, SqlTransaction } from './sql-database';
 
 export interface GroupCommitOptions {
   /** Milliseconds since the epoch; injectable so tests can turn the clock back. */
@@ -17,7 +29,8 @@ export interface GroupCommitOptions {
   onCommitted?: (head: number, rowsWritten: number) => void;
 }
 
-const INSERT_CHUNK_ROWS = 250;
+/** Rows encoded at a time: this thread encodes the next chunk while the database takes the one before. */
+const CHUNK_ROWS = 250;
 
 interface PendingRequest {
   appends: PreparedAppend[];
@@ -42,6 +55,7 @@ export class GroupCommitWriter {
   private readonly queue: PendingRequest[] = [];
   private readonly clock: () => number;
   private readonly maxBatchEvents: number;
+  private readonly copyEncoder = new JournalCopyEncoder();
   private wakeLanes: (() => void)[] = [];
   private flushWaiters: (() => void)[] = [];
   private unanswered = 0;
@@ -94,16 +108,32 @@ export class GroupCommitWriter {
     }
   }
 
-  /** Takes what is queued once the lock is held, or writes the given requests (one at a time after a failure). */
+  /**
+   * Takes what is queued once the lock is held, or writes the given requests (after a failure).
+   *
+   * A batch taken from the queue is written optimistically: it does not look its event ids up first,
+   * and relies on the journal's unique index to say when one was recorded before. That lookup was a
+   * quarter of the time the lock is held (an index probe per event), and almost every batch holds
+   * new events only. When the index refuses an id (a publisher's retry, or an id reused with other
+   * content), the transaction has written nothing, and the same requests are decided again, this
+   * time knowing what is recorded under their ids: retries answer with what was recorded, conflicts
+   * refuse their request only. A batch with a refused request is decided again the same way, under
+   * the same lock, before anything is written (writeLocked).
+   */
   private async writeBatch(given?: PendingRequest[]): Promise<void> {
     let batch: PendingRequest[] = given ?? [];
+    const lookUpRecordedIds = given !== undefined;
     let outcome: Awaited<ReturnType<GroupCommitWriter['writeLocked']>>;
     try {
       outcome = await this.db.transaction(async (tx) => {
         if (!given) batch = this.takeBatch();
-        return this.writeLocked(tx, batch);
+        return this.writeLocked(tx, batch, lookUpRecordedIds);
       }, LOCK_JOURNAL_FOR_APPEND);
     } catch (error) {
+      if (!given && batch.length > 0 && isEventIdTaken(error)) {
+        await this.writeBatch(batch);
+        return;
+      }
       // The transaction failed before taking anything (the database is down, say): answer what is
       // queued now, so callers get their error at once and the lane does not spin on a dead database.
       if (!given && batch.length === 0) batch = this.takeBatch();
@@ -143,29 +173,56 @@ export class GroupCommitWriter {
     return batch;
   }
 
-  private async writeLocked(tx: SqlQueryable, batch: PendingRequest[]) {
+  private async writeLocked(tx: SqlTransaction, batch: PendingRequest[], lookUpRecordedIds: boolean) {
     if (batch.length === 0) return { outcomes: [], head: -1, written: 0 };
-    const context = await readLockedContext(tx, batch);
-    const plan = planBatch(
-      batch.map((request) => request.appends),
-      context,
-      this.clock(),
-    );
-    const head = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : context.head;
-    // Encode chunk by chunk: this thread encodes and hashes the next chunk while the database
-    // inserts the one before, on the transaction's one connection. The last insert announces the head.
-    let inserting: Promise<unknown> | undefined;
-    for (let start = 0; start < plan.rows.length; start += INSERT_CHUNK_ROWS) {
-      const last = start + INSERT_CHUNK_ROWS >= plan.rows.length;
-      const parameters = insertParameters(plan.rows.slice(start, start + INSERT_CHUNK_ROWS).map(encodeRow));
-      await inserting;
-      inserting = last
-        ? tx.query(INSERT_ENTRIES_AND_ANNOUNCE, [...parameters, head])
-        : tx.query(INSERT_ENTRIES, parameters);
+    const requests = batch.map((request) => request.appends);
+    let context = await readLockedContext(tx, batch, lookUpRecordedIds);
+    let plan = planBatch(requests, context, this.clock());
+    if (!lookUpRecordedIds && plan.outcomes.some((outcome) => !outcome.ok)) {
+      // A refusal may be a retry in disguise (its stream has moved on since the event was recorded,
+      // so its expected version fails): decide again, knowing what is recorded under the batch's ids.
+      context = await readLockedContext(tx, batch, true);
+      plan = planBatch(requests, context, this.clock());
     }
-    await inserting;
+    const head = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : context.head;
+    if (plan.rows.length > 0) {
+      const { copyIn } = tx;
+      if (copyIn) await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, head);
+      else await insertRows(tx, plan.rows, head);
+    }
     return { outcomes: plan.outcomes, head, written: plan.rows.length };
   }
+}
+
+/** PostgreSQL: the rows by binary COPY, then the head announced. */
+async function copyRows(
+  tx: SqlQueryable,
+  copyIn: (sql: string) => CopyIn,
+  encoder: JournalCopyEncoder,
+  rows: PlannedRow[],
+  head: number,
+): Promise<void> {
+  const copy = copyIn(COPY_ENTRIES);
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const chunk = rows.slice(start, start + CHUNK_ROWS);
+    await copy.write(encoder.encode(chunk, { first: start === 0, last: start + CHUNK_ROWS >= rows.length }));
+  }
+  await copy.end();
+  await tx.query(ANNOUNCE_HEAD, [head]);
+}
+
+/** PGlite: multi-row INSERTs, the last of which announces the head. */
+async function insertRows(tx: SqlQueryable, rows: PlannedRow[], head: number): Promise<void> {
+  let inserting: Promise<unknown> | undefined;
+  for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
+    const last = start + CHUNK_ROWS >= rows.length;
+    const parameters = insertParameters(rows.slice(start, start + CHUNK_ROWS).map(encodeRow));
+    await inserting;
+    inserting = last
+      ? tx.query(INSERT_ENTRIES_AND_ANNOUNCE, [...parameters, head])
+      : tx.query(INSERT_ENTRIES, parameters);
+  }
+  await inserting;
 }
 
 interface LockedContextRow {
@@ -174,13 +231,17 @@ interface LockedContextRow {
   recorded: (AppendedEvent & { fingerprint: string; globalPosition: number | string })[] | null;
 }
 
-async function readLockedContext(tx: SqlQueryable, batch: PendingRequest[]): Promise<LockedContext> {
+async function readLockedContext(
+  tx: SqlQueryable,
+  batch: PendingRequest[],
+  lookUpRecordedIds: boolean,
+): Promise<LockedContext> {
   const streamIds = new Set<string>();
   const eventIds = new Set<string>();
   for (const request of batch) {
     for (const append of request.appends) {
       streamIds.add(append.streamId);
-      for (const event of append.events) eventIds.add(event.id);
+      if (lookUpRecordedIds) for (const event of append.events) eventIds.add(event.id);
     }
   }
   const [row] = await tx.query<LockedContextRow>(READ_LOCKED_CONTEXT, [[...streamIds], [...eventIds]]);
@@ -197,6 +258,12 @@ async function readLockedContext(tx: SqlQueryable, batch: PendingRequest[]): Pro
     streamVersions: new Map((row.streams ?? []).map((stream) => [stream.streamId, stream.version])),
     recordedEvents,
   };
+}
+
+/** The unique index on event ids refused a row: an event under that id was recorded before. */
+function isEventIdTaken(error: unknown): boolean {
+  const { code, constraint } = (error ?? {}) as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === EVENT_ID_UNIQUE_CONSTRAINT;
 }
 
 /** INSERT_ENTRIES' parameters: one array per column, the batch's recorded time, the entries as one newline-joined text. */

@@ -6,6 +6,9 @@ export const APPENDED_CHANNEL = 'ledger_appended';
 /** Serialises appends across every process that writes to this database; released at commit. Sent with BEGIN. */
 export const LOCK_JOURNAL_FOR_APPEND = `SELECT pg_advisory_xact_lock(5194828001)`;
 
+/** The name PostgreSQL gave the UNIQUE (event_id) constraint of 0001_journal.sql. */
+export const EVENT_ID_UNIQUE_CONSTRAINT = 'events_event_id_key';
+
 /** Under the append lock: the head, its recorded time, the touched streams' versions and the batch's already-recorded ids. */
 export const READ_LOCKED_CONTEXT = `
 SELECT
@@ -39,6 +42,19 @@ SELECT position, event_id, stream_id, stream_version, type, $6::timestamptz,
               $7::text[], $8::text[], string_to_array($9::text, E'\\n'), $10::text[], $11::text[])
        AS rows(position, event_id, stream_id, stream_version, type,
                actor_id, actor_organization_id, entry, leaf_hash, fingerprint)`;
+
+/**
+ * How a group commit writes its rows on PostgreSQL: binary COPY (postgres/journal-copy.ts writes the
+ * tuples, in this column order), then ANNOUNCE_HEAD in the same transaction.
+ */
+export const COPY_ENTRIES = `
+COPY ledger.events
+  (global_position, event_id, stream_id, stream_version, type, recorded_at,
+   actor_id, actor_organization_id, entry, leaf_hash, fingerprint)
+FROM STDIN (FORMAT binary)`;
+
+/** Announces the new head ($1) on APPENDED_CHANNEL; a NOTIFY sent in a transaction is delivered when it commits. */
+export const ANNOUNCE_HEAD = `SELECT pg_notify('${APPENDED_CHANNEL}', $1::text)`;
 
 const ENTRY_COLUMNS = `global_position, event_id, stream_id, stream_version, type,
        encode(leaf_hash, 'base64') AS leaf_hash, entry`;

@@ -8,7 +8,20 @@ export interface SqlScriptRunner {
   exec(sql: string): Promise<void>;
 }
 
-export type SqlTransaction = SqlQueryable & SqlScriptRunner;
+export interface SqlTransaction extends SqlQueryable, SqlScriptRunner {
+  /**
+   * Starts `COPY … FROM STDIN` on the transaction's connection. PostgreSQL only: PGlite takes COPY data
+   * from a file it is handed whole, not as a stream, so on PGlite this is absent.
+   */
+  copyIn?(sql: string): CopyIn;
+}
+
+/** A COPY in progress: chunks are sent in order; `end` resolves once the server has taken them all. */
+export interface CopyIn {
+  /** Resolves when the chunk is handed to the connection (and it can take more), rejects once the COPY failed. */
+  write(chunk: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+}
 
 export interface SqlDatabase extends SqlQueryable, SqlScriptRunner {
   readonly kind: 'postgres' | 'pglite';

@@ -1,5 +1,7 @@
 import { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import {
+  CopyIn,
   DatabaseUnavailableError,
   ExclusiveLock,
   isUnavailableError,
@@ -60,6 +62,7 @@ export class PostgresDatabase implements SqlDatabase {
         query: async <TRow>(sql: string, params?: unknown[]) =>
           (await client.query(sql, params)).rows as TRow[],
         exec: async (sql: string) => void (await client.query(sql)),
+        copyIn: (sql: string) => startCopyIn(client, sql),
       };
       const result = await work(tx);
       await client.query('COMMIT');
@@ -177,6 +180,34 @@ class ReconnectingListener {
     }, 500);
     this.retryTimer.unref();
   }
+}
+
+/**
+ * COPY … FROM STDIN through pg-copy-streams. A chunk is written only after the one before was taken,
+ * and none after the COPY failed: the stream has let go of its connection by then. Every wait also
+ * ends when the COPY fails, so a failure the server reports mid-stream reaches the caller at once.
+ */
+function startCopyIn(client: PoolClient, sql: string): CopyIn {
+  const stream = client.query(copyFrom(sql));
+  let failure: Error | undefined;
+  const failed = new Promise<never>((_, reject) =>
+    stream.on('error', (error: Error) => {
+      failure ??= error;
+      reject(error);
+    }),
+  );
+  failed.catch(() => undefined); // observed through write() and end()
+  const settle = (start: (done: (error?: Error | null) => void) => void): Promise<void> =>
+    failure
+      ? Promise.reject(failure)
+      : Promise.race([
+          new Promise<void>((resolve, reject) => start((error) => (error ? reject(error) : resolve()))),
+          failed,
+        ]);
+  return {
+    write: (chunk) => settle((done) => stream.write(chunk, done)),
+    end: () => settle((done) => stream.end(done)),
+  };
 }
 
 /** Whoever uses the connection learns of its loss from the statement that fails next. */
