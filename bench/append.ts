@@ -28,7 +28,7 @@ import {
   prepareEvent,
   TransparencyLog,
 } from '@ledger/store';
-import { createScratchDatabase } from '../test/support/test-backend';
+import { createScratchDatabase, withClient } from '../test/support/test-backend';
 import {
   HttpFigures,
   LEDGER_NODE_FLAGS,
@@ -228,6 +228,7 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
   const template = prepareEvent('usage-bench', newEvent());
   const canonical = encodeEntry(template, 0, 0, '2026-11-29T08:00:00.000Z');
   let nextRow = 0;
+  await checkpoint(databaseUrl);
   const plainInsertRows = await loadInProcess(
     'plain 100-row INSERTs (the ceiling)',
     32,
@@ -252,6 +253,7 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
 
   const journal = await openJournal({ databaseUrl, dataDir: 'unused' });
   try {
+    await checkpoint(databaseUrl);
     const portBatchEvents = await loadInProcess(
       'EventStore.append, 100 events per call',
       32,
@@ -261,6 +263,7 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
         return 100;
       },
     );
+    await checkpoint(databaseUrl);
     const portSingleEvents = await loadInProcess(
       'EventStore.append, 1 event per call',
       32,
@@ -278,6 +281,7 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
       checkpointIntervalMs: 1000,
     });
     await sequencer.start();
+    await checkpoint(databaseUrl);
     const portBatchEventsWithLog = await loadInProcess(
       'EventStore.append, 100 events per call, with the log sequencing',
       32,
@@ -292,6 +296,15 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
   } finally {
     await journal.close();
   }
+}
+
+/**
+ * Each in-process measurement starts from a checkpoint: the one before it wrote hundreds of megabytes,
+ * and the checkpoint that follows (and the full-page images it brings into the WAL) would otherwise
+ * fall on whichever measurement comes next.
+ */
+async function checkpoint(databaseUrl: string): Promise<void> {
+  await withClient(databaseUrl, (client) => client.query('CHECKPOINT'));
 }
 
 function report(http: HttpResults | undefined, inProcess: InProcessResults | undefined): void {

@@ -32,6 +32,9 @@ export interface GroupCommitOptions {
 /** Rows encoded at a time: this thread encodes the next chunk while the database takes the one before. */
 const CHUNK_ROWS = 250;
 
+/** Longest a committed batch's answers wait for another lane to hand its rows over (answerSoon). */
+const MAX_ANSWER_HOLD_MS = 10;
+
 interface PendingRequest {
   appends: PreparedAppend[];
   eventCount: number;
@@ -55,10 +58,15 @@ export class GroupCommitWriter {
   private readonly queue: PendingRequest[] = [];
   private readonly clock: () => number;
   private readonly maxBatchEvents: number;
+  private readonly lanes: number;
   private readonly copyEncoder = new JournalCopyEncoder();
   private wakeLanes: (() => void)[] = [];
   private flushWaiters: (() => void)[] = [];
   private unanswered = 0;
+  /** Lanes between asking for the lock and handing their rows to the database (see answerSoon). */
+  private lanesAhead = 0;
+  private heldAnswers: (() => void)[] = [];
+  private heldAnswersTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -66,8 +74,8 @@ export class GroupCommitWriter {
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxBatchEvents = options.maxBatchEvents ?? 2000;
-    const lanes = db.kind === 'postgres' ? 2 : 1;
-    for (let lane = 0; lane < lanes; lane++) void this.runLane();
+    this.lanes = db.kind === 'postgres' ? 2 : 1;
+    for (let lane = 0; lane < this.lanes; lane++) void this.runLane();
   }
 
   submit(appends: PreparedAppend[]): Promise<AppendResult> {
@@ -123,13 +131,22 @@ export class GroupCommitWriter {
   private async writeBatch(given?: PendingRequest[]): Promise<void> {
     let batch: PendingRequest[] = given ?? [];
     const lookUpRecordedIds = given !== undefined;
+    let ahead = true;
+    this.lanesAhead++;
+    const handedOver = () => {
+      if (!ahead) return;
+      ahead = false;
+      this.lanesAhead--;
+      this.releaseHeldAnswers();
+    };
     let outcome: Awaited<ReturnType<GroupCommitWriter['writeLocked']>>;
     try {
       outcome = await this.db.transaction(async (tx) => {
         if (!given) batch = this.takeBatch();
-        return this.writeLocked(tx, batch, lookUpRecordedIds);
+        return this.writeLocked(tx, batch, lookUpRecordedIds, handedOver);
       }, LOCK_JOURNAL_FOR_APPEND);
     } catch (error) {
+      handedOver();
       if (!given && batch.length > 0 && isEventIdTaken(error)) {
         await this.writeBatch(batch);
         return;
@@ -145,18 +162,58 @@ export class GroupCommitWriter {
       for (const request of batch) request.reject(error as Error);
       return;
     }
-    batch.forEach((request, index) => {
-      const answer = outcome.outcomes[index];
-      if (answer.ok) request.resolve(answer.result);
-      else request.reject(answer.error);
-    });
-    if (outcome.written > 0) {
-      try {
-        this.options.onCommitted?.(outcome.head, outcome.written);
-      } catch {
-        // An observer (metrics, wake-ups) must never stop the writer; the append itself is done.
+    handedOver();
+    this.answerSoon(() => {
+      batch.forEach((request, index) => {
+        const answer = outcome.outcomes[index];
+        if (answer.ok) request.resolve(answer.result);
+        else request.reject(answer.error);
+      });
+      if (outcome.written > 0) {
+        try {
+          this.options.onCommitted?.(outcome.head, outcome.written);
+        } catch {
+          // An observer (metrics, wake-ups) must never stop the writer; the append itself is done.
+        }
       }
+    });
+  }
+
+  /**
+   * Answers a committed batch once the event loop has time for its callers. Node runs this writer and
+   * the callers on one thread, and a caller's continuation (often preparing its next append) runs
+   * before any further I/O is handled. Answered the moment the commit lands, the callers would hold
+   * the thread while the other lane's lock is granted, and the journal's lock would sit idle for as
+   * long as they take (measured in process: a third of the time). So while another lane is on its way
+   * to the database — waiting for the lock, reading, encoding its rows — the answers wait until it
+   * has handed its rows over, and the callers run while the database takes them; at most
+   * MAX_ANSWER_HOLD_MS, in case that lane waits on another process. With no lane on its way, at the
+   * end of this turn of the event loop.
+   *
+   * With one lane (PGlite) there is no other lane to make way for, and answers go out at once: PGlite
+   * answers queries without a turn of the event loop, so a loop of queries (a view catching up, say)
+   * would otherwise keep every append unanswered until it ends.
+   */
+  private answerSoon(answer: () => void): void {
+    if (this.lanes === 1) {
+      answer();
+      return;
     }
+    if (this.lanesAhead === 0) {
+      setImmediate(answer);
+      return;
+    }
+    this.heldAnswers.push(answer);
+    this.heldAnswersTimer ??= setTimeout(() => this.releaseHeldAnswers(), MAX_ANSWER_HOLD_MS);
+  }
+
+  private releaseHeldAnswers(): void {
+    if (this.heldAnswers.length === 0) return;
+    clearTimeout(this.heldAnswersTimer);
+    this.heldAnswersTimer = undefined;
+    const answers = this.heldAnswers;
+    this.heldAnswers = [];
+    for (const answer of answers) answer();
   }
 
   private takeBatch(): PendingRequest[] {
@@ -173,7 +230,13 @@ export class GroupCommitWriter {
     return batch;
   }
 
-  private async writeLocked(tx: SqlTransaction, batch: PendingRequest[], lookUpRecordedIds: boolean) {
+  /** Decides and writes a batch under the lock; `handedOver` is called once every row is on its way to the database. */
+  private async writeLocked(
+    tx: SqlTransaction,
+    batch: PendingRequest[],
+    lookUpRecordedIds: boolean,
+    handedOver: () => void,
+  ) {
     if (batch.length === 0) return { outcomes: [], head: -1, written: 0 };
     const requests = batch.map((request) => request.appends);
     let context = await readLockedContext(tx, batch, lookUpRecordedIds);
@@ -187,8 +250,9 @@ export class GroupCommitWriter {
     const head = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : context.head;
     if (plan.rows.length > 0) {
       const { copyIn } = tx;
-      if (copyIn) await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, head);
-      else await insertRows(tx, plan.rows, head);
+      if (copyIn)
+        await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, head, handedOver);
+      else await insertRows(tx, plan.rows, head, handedOver);
     }
     return { outcomes: plan.outcomes, head, written: plan.rows.length };
   }
@@ -201,18 +265,25 @@ async function copyRows(
   encoder: JournalCopyEncoder,
   rows: PlannedRow[],
   head: number,
+  handedOver: () => void,
 ): Promise<void> {
   const copy = copyIn(COPY_ENTRIES);
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const chunk = rows.slice(start, start + CHUNK_ROWS);
     await copy.write(encoder.encode(chunk, { first: start === 0, last: start + CHUNK_ROWS >= rows.length }));
   }
+  handedOver();
   await copy.end();
   await tx.query(ANNOUNCE_HEAD, [head]);
 }
 
 /** PGlite: multi-row INSERTs, the last of which announces the head. */
-async function insertRows(tx: SqlQueryable, rows: PlannedRow[], head: number): Promise<void> {
+async function insertRows(
+  tx: SqlQueryable,
+  rows: PlannedRow[],
+  head: number,
+  handedOver: () => void,
+): Promise<void> {
   let inserting: Promise<unknown> | undefined;
   for (let start = 0; start < rows.length; start += CHUNK_ROWS) {
     const last = start + CHUNK_ROWS >= rows.length;
@@ -222,6 +293,7 @@ async function insertRows(tx: SqlQueryable, rows: PlannedRow[], head: number): P
       ? tx.query(INSERT_ENTRIES_AND_ANNOUNCE, [...parameters, head])
       : tx.query(INSERT_ENTRIES, parameters);
   }
+  handedOver();
   await inserting;
 }
 
