@@ -3,7 +3,6 @@ import {
   EMPTY_TREE_ROOT,
   inclusionProofRanges,
   integrateLeaves,
-  leafHash,
   LeafRange,
   NodeHashes,
   NodeId,
@@ -86,6 +85,16 @@ export interface TransparencyLogOptions {
   cachedTiles?: number;
 }
 
+/** One integration round's entries, aggregated by READ_LEAF_HASHES. */
+interface LeafRoundRow {
+  leaves: string | number;
+  first_position: string | number | null;
+  last_position: string | number | null;
+  first_mismatch: string | number | null;
+  /** The leaf hashes, 32 bytes each, in position order. */
+  leaf_hashes: Uint8Array;
+}
+
 interface CheckpointRow {
   tree_size: string | number;
   root_hash: Uint8Array;
@@ -147,28 +156,28 @@ export class TransparencyLog {
 
   private async integrateRound(tx: SqlQueryable): Promise<Integrated> {
     const head = await this.treeHead(tx);
-    const rows = await tx.query<{ global_position: string | number; leaf_hash: Uint8Array; entry: string }>(
-      READ_LEAF_HASHES,
-      [head.size, this.maxLeavesPerRound],
+    const [round] = await tx.query<LeafRoundRow>(READ_LEAF_HASHES, [head.size, this.maxLeavesPerRound]);
+    const count = Number(round.leaves);
+    if (count === 0) return { ...head, added: 0, more: false };
+    // Positions are gapless and committed in order, so what follows the tree is exactly size, size+1, …
+    const first = Number(round.first_position);
+    const last = Number(round.last_position);
+    if (first !== head.size || last - first + 1 !== count) {
+      throw new Error(
+        `the journal holds ${count} entries from position ${first} to ${last} where positions ${head.size} to ${head.size + count - 1} were expected`,
+      );
+    }
+    // The log commits to the entries themselves: a stored hash that is not the entry's own (a row
+    // written behind the service's back) is never signed.
+    if (round.first_mismatch !== null) {
+      throw new LogInconsistencyError(
+        `the entry at position ${round.first_mismatch} does not hash to its stored leaf hash; the log stops here until \`ledger audit\` is run`,
+      );
+    }
+    const hashes = byteaOf(round.leaf_hashes);
+    const leaves = Array.from({ length: count }, (_, offset) =>
+      hashes.subarray(offset * 32, offset * 32 + 32),
     );
-    if (rows.length === 0) return { ...head, added: 0, more: false };
-    const leaves = rows.map((row, offset) => {
-      // Positions are gapless and committed in order, so what follows the tree is exactly size, size+1, …
-      if (Number(row.global_position) !== head.size + offset) {
-        throw new Error(
-          `the journal has position ${row.global_position} where ${head.size + offset} was expected`,
-        );
-      }
-      // The log commits to the entries themselves: a stored hash that is not the entry's own (a row
-      // written behind the service's back) is never signed.
-      const stored = byteaOf(row.leaf_hash);
-      if (!leafHash(row.entry).equals(stored)) {
-        throw new LogInconsistencyError(
-          `the entry at position ${row.global_position} does not hash to its stored leaf hash; the log stops here until \`ledger audit\` is run`,
-        );
-      }
-      return stored;
-    });
     const edge = await this.readTiles(tx, rightEdgeTiles(head.size));
     const integration = integrateLeaves(head.size, edge, leaves);
     const written = await tx.query(WRITE_TILES, [
