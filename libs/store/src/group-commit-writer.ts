@@ -32,6 +32,13 @@ export interface GroupCommitOptions {
 /** Rows encoded at a time: this thread encodes the next chunk while the database takes the one before. */
 const CHUNK_ROWS = 250;
 
+/**
+ * Fewer rows than this are inserted, not copied, on PostgreSQL too: a COPY waits a round trip for the
+ * server to be ready for data, another for the data's end, and a third to announce the head, where a
+ * small INSERT does all in one, and a batch of single-event requests is small.
+ */
+const MIN_ROWS_TO_COPY = 64;
+
 /** Longest a committed batch's answers wait for another lane to hand its rows over (answerSoon). */
 const MAX_ANSWER_HOLD_MS = 10;
 
@@ -250,7 +257,7 @@ export class GroupCommitWriter {
     const head = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : context.head;
     if (plan.rows.length > 0) {
       const { copyIn } = tx;
-      if (copyIn)
+      if (copyIn && plan.rows.length >= MIN_ROWS_TO_COPY)
         await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, head, handedOver);
       else await insertRows(tx, plan.rows, head, handedOver);
     }
@@ -258,7 +265,7 @@ export class GroupCommitWriter {
   }
 }
 
-/** PostgreSQL: the rows by binary COPY, then the head announced. */
+/** PostgreSQL, MIN_ROWS_TO_COPY rows or more: the rows by binary COPY, then the head announced. */
 async function copyRows(
   tx: SqlQueryable,
   copyIn: (sql: string) => CopyIn,
@@ -277,7 +284,7 @@ async function copyRows(
   await tx.query(ANNOUNCE_HEAD, [head]);
 }
 
-/** PGlite: multi-row INSERTs, the last of which announces the head. */
+/** PGlite, and small batches on PostgreSQL: multi-row INSERTs, the last of which announces the head. */
 async function insertRows(
   tx: SqlQueryable,
   rows: PlannedRow[],
