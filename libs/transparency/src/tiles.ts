@@ -1,4 +1,5 @@
 import { HASH_SIZE, hashChildren, NodeHashes, NodeId, rootHash } from './merkle';
+import { SlotCache } from './slot-cache';
 
 /**
  * Tiles (after C2SP tlog-tiles): the tree is stored as rows of 256 consecutive hashes. A tile of level
@@ -104,27 +105,20 @@ const NOTHING_HELD: HeldTiles = { tiles: new Map(), slots: [] };
  * inside it (511 × 32 bytes) and kept, up to `cacheTiles` of them, the least recently used out first;
  * a proof then costs reads and hashes only for tiles it has not met before.
  *
- * The kept tiles live in slots of one buffer, allocated when the first is kept (its pages become
- * resident as slots fill): a long-lived 16 kB allocation per tile, interleaved with the short-lived
- * ones around it, kept the allocator from handing freed memory back. A slot lent to a proof by
- * `known` is pinned until `release`: another proof's tile never takes it meanwhile.
+ * The kept tiles live in slots of one buffer (a SlotCache): a long-lived 16 kB allocation per tile,
+ * interleaved with the short-lived ones around it, kept the allocator from handing freed memory back.
+ * A slot lent to a proof by `known` is pinned until `release`: another proof's tile never takes it meanwhile.
  */
 export class TileHashes {
-  /** Tile key → slot, least recently used first. */
-  private readonly slots = new Map<string, number>();
-  private slab: Buffer | undefined;
-  private readonly pins: Uint32Array;
+  private readonly expanded: SlotCache<string>;
 
-  constructor(private readonly cacheTiles = 1024) {
-    this.pins = new Uint32Array(cacheTiles);
+  constructor(cacheTiles = 1024) {
+    this.expanded = new SlotCache(cacheTiles, EXPANDED_TILE_BYTES);
   }
 
   /** The expanded tiles kept, and the most that may be, in bytes. */
   cacheSize(): { bytes: number; boundBytes: number } {
-    return {
-      bytes: this.slots.size * EXPANDED_TILE_BYTES,
-      boundBytes: this.cacheTiles * EXPANDED_TILE_BYTES,
-    };
+    return { bytes: this.expanded.usedBytes, boundBytes: this.expanded.boundBytes };
   }
 
   /**
@@ -136,26 +130,27 @@ export class TileHashes {
     const slots: number[] = [];
     for (const tile of tiles) {
       const key = tileKey(tile);
-      const slot = this.slots.get(key);
-      if (slot === undefined || held.has(key)) continue;
+      if (held.has(key)) continue;
       // Least recently used out first: the few upper tiles every proof needs stay.
-      this.slots.delete(key);
-      this.slots.set(key, slot);
-      this.pins[slot]++;
+      const slot = this.expanded.slotOf(key);
+      if (slot === undefined) continue;
+      this.expanded.pin(slot);
       slots.push(slot);
-      held.set(key, this.slotBuffer(slot));
+      held.set(key, this.expanded.view(slot));
     }
     return { tiles: held, slots };
   }
 
   /** Gives back what `known` lent. */
   release(held: HeldTiles): void {
-    for (const slot of held.slots) this.pins[slot]--;
+    for (const slot of held.slots) this.expanded.unpin(slot);
   }
 
   /**
    * Subtree hashes over `known` (from known(), not yet released) and `tiles` as read, which together
-   * must hold every node asked for. Full tiles among `tiles` are expanded once and kept.
+   * must hold every node asked for. Full tiles among `tiles` are expanded once and kept (in a free
+   * slot, or the least recently used one no proof holds; when every slot is lent out, the tile serves
+   * this proof only).
    */
   over(tiles: ReadonlyMap<string, Buffer>, known: HeldTiles = NOTHING_HELD): NodeHashes {
     const expandedHere = new Map<string, Buffer>();
@@ -172,35 +167,9 @@ export class TileHashes {
       if (hashes.length !== TILE_WIDTH * HASH_SIZE) return hashWithinTile(hashes, sublevel, firstEntry);
       const fresh = expandTile(hashes);
       expandedHere.set(key, fresh);
-      this.keep(key, fresh);
+      if (!this.expanded.has(key)) this.expanded.keep(key, fresh);
       return expandedHash(fresh, sublevel, firstEntry);
     };
-  }
-
-  /** Copies a freshly expanded tile into a slot: a free one, or the least recently used one no proof holds. */
-  private keep(key: string, expanded: Buffer): void {
-    if (this.cacheTiles === 0 || this.slots.has(key)) return;
-    let slot: number | undefined;
-    if (this.slots.size < this.cacheTiles) {
-      slot = this.slots.size;
-    } else {
-      for (const [oldest, candidate] of this.slots) {
-        if (this.pins[candidate] > 0) continue;
-        this.slots.delete(oldest);
-        slot = candidate;
-        break;
-      }
-      // Every slot is lent out: the tile serves this proof only.
-      if (slot === undefined) return;
-    }
-    this.slab ??= Buffer.alloc(this.cacheTiles * EXPANDED_TILE_BYTES);
-    expanded.copy(this.slab, slot * EXPANDED_TILE_BYTES);
-    this.slots.set(key, slot);
-  }
-
-  private slotBuffer(slot: number): Buffer {
-    const slab = this.slab as Buffer;
-    return slab.subarray(slot * EXPANDED_TILE_BYTES, (slot + 1) * EXPANDED_TILE_BYTES);
   }
 }
 
