@@ -20,7 +20,8 @@ describe('the journal’s binary COPY on PostgreSQL', () => {
     await scratch?.drop();
   });
 
-  function event(index: number, organizationId?: string): NewEvent {
+  /** `null`: an organisation a caller's metadata carries as null, which the column stores as NULL too. */
+  function event(index: number, organizationId?: string | null): NewEvent {
     return {
       id: `copy-${index}-${randomUUID()}`,
       type: 'DataAccessed',
@@ -28,7 +29,11 @@ describe('the journal’s binary COPY on PostgreSQL', () => {
       schemaVersion: 1,
       data: { datasetId: `数据集-${index}`, note: 'Shanghai 上海 😀 "quoted" \\ \n', count: index },
       metadata: {
-        actor: { id: `actor-${index % 3}`, role: 'publisher', ...(organizationId && { organizationId }) },
+        actor: {
+          id: `actor-${index % 3}`,
+          role: 'publisher',
+          ...(organizationId !== undefined && { organizationId: organizationId as string }),
+        },
         legalBasis: { rulebook: 'test/v1', article: 'ch. 4' },
       },
     };
@@ -49,7 +54,7 @@ describe('the journal’s binary COPY on PostgreSQL', () => {
     it('stores 600 events of two streams in one append (three COPY chunks) exactly as appended', async () => {
       // when
       const first = Array.from({ length: 400 }, (_, index) =>
-        event(index, index % 2 ? 'org-上海' : undefined),
+        event(index, [undefined, 'org-上海', null][index % 3]),
       );
       const second = Array.from({ length: 200 }, (_, index) => event(400 + index));
       const result = await journal.store.appendMany([

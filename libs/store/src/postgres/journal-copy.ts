@@ -70,8 +70,9 @@ export class JournalCopyEncoder {
       at = writeText(buffer, at, event.type);
       at = writeInt8(buffer, at, this.microsSincePostgresEpoch(row.recordedAt));
       at = writeText(buffer, at, event.actorId);
+      // NULL for an absent organisation, and for a null one a caller's metadata may carry (as INSERT stores it).
       at =
-        event.actorOrganizationId === undefined
+        event.actorOrganizationId == null
           ? buffer.writeInt32BE(-1, at)
           : writeText(buffer, at, event.actorOrganizationId);
       at = this.writeEntryAndLeafHash(buffer, at, row, entries[index]);
