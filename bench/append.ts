@@ -38,6 +38,7 @@ import {
   rate,
   startProcess,
   stopProcess,
+  waitForLogToCatchUp,
   waitForViewsToCatchUp,
 } from './support/measure';
 import { DATABASE_URL_OPTION, scriptOptions } from '../test/support/script-options';
@@ -170,7 +171,9 @@ async function measureLedger(
     LEDGER_NODE_FLAGS,
   );
   try {
-    // Its worker starts over what the runs before this one appended; measured from then on.
+    // Its sequencer and worker start over what the runs before this one appended (the log was off in
+    // the first); measured once both have caught up, so the figures are the steady state's.
+    if (sequencer === 'on') await waitForLogToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`, databaseUrl);
     if (role === 'all') await waitForViewsToCatchUp(`http://127.0.0.1:${LEDGER_PORT}`);
     const publisher = await createPublisher(adminToken);
     const headers = { authorization: `Bearer ${publisher}` };

@@ -1,5 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 
 export interface HttpFigures {
   requestsPerSecond: number;
@@ -165,5 +166,47 @@ export async function waitForViewsToCatchUp(baseUrl: string, limitMs = 600_000):
   }
   console.log(
     `\r  the ledger's views caught up with the journal in ${((Date.now() - started) / 1000).toFixed(0)} s   `,
+  );
+}
+
+/**
+ * Waits until the transparency log of the ledger at `baseUrl` holds every entry of the journal in
+ * `databaseUrl` (its public checkpoint's size is the journal's length). A ledger that starts its
+ * sequencer over entries appended while the log was off integrates them first, and figures measured
+ * meanwhile would be that catch-up's, not the steady state's.
+ */
+export async function waitForLogToCatchUp(
+  baseUrl: string,
+  databaseUrl: string,
+  limitMs = 600_000,
+): Promise<void> {
+  const started = Date.now();
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const [{ length }] = (
+      await client.query<{ length: string }>(
+        'SELECT coalesce(max(global_position) + 1, 0) AS length FROM ledger.events',
+      )
+    ).rows;
+    const journalLength = Number(length);
+    for (let behind = journalLength; ;) {
+      const checkpoint = await (await fetch(`${baseUrl}/v1/log/checkpoint`)).text();
+      const logSize = Number(checkpoint.split('\n')[1]);
+      behind = journalLength - (Number.isSafeInteger(logSize) ? logSize : 0);
+      process.stdout.write(
+        `\r  the transparency log catching up: ${Math.max(behind, 0).toLocaleString('en')} entries behind   `,
+      );
+      if (behind <= 0) break;
+      if (Date.now() - started > limitMs) {
+        throw new Error(`the log was still ${behind} entries behind after ${limitMs / 1000} s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  } finally {
+    await client.end();
+  }
+  console.log(
+    `\r  the transparency log caught up with the journal in ${((Date.now() - started) / 1000).toFixed(0)} s   `,
   );
 }

@@ -46,6 +46,8 @@ export type RequestOutcome = { ok: true; result: AppendResult } | { ok: false; e
 export interface BatchPlan {
   rows: PlannedRow[];
   outcomes: RequestOutcome[];
+  /** Each stream of the context, and each the rows create, at its version once the rows are written. */
+  streamVersions: ReadonlyMap<string, number>;
 }
 
 /**
@@ -79,7 +81,7 @@ export function planBatch(requests: PreparedAppend[][], context: LockedContext, 
       result: { events: attempt.results, alreadyRecorded: attempt.rows.length === 0 },
     });
   }
-  return { rows, outcomes };
+  return { rows, outcomes, streamVersions: versions };
 }
 
 /** One request's tentative changes, applied to the batch only if every append in it succeeds. */

@@ -172,6 +172,24 @@ describe(`journal contract on ${testBackend()}`, () => {
       }
     });
 
+    it('holds against what another writer appended since this one last wrote (its remembered versions do not outlive that)', async () => {
+      // Given a stream this store wrote last at version 0 (its writer remembers that)
+      await store.append('usage-shared', [aNewEvent()]);
+      const others = testBackend() === 'postgres' ? await openMoreStores(journal, 1) : [];
+      const other = others[0]?.store ?? store;
+
+      // When another writer (another process, on PostgreSQL) appends version 1
+      await other.append('usage-shared', [aNewEvent()], { expectedVersion: 0 });
+      await Promise.all(others.map((j) => j.close()));
+
+      // Then this store refuses an append expecting version 0, and takes one expecting 1 at the next position
+      await expect(store.append('usage-shared', [aNewEvent()], { expectedVersion: 0 })).rejects.toMatchObject(
+        { streamId: 'usage-shared', expectedVersion: 0, actualVersion: 1 },
+      );
+      const appended = await store.append('usage-shared', [aNewEvent()], { expectedVersion: 1 });
+      expect(appended.events[0]).toMatchObject({ streamVersion: 2, globalPosition: 2 });
+    });
+
     it('appends to several streams atomically: one wrong expected version records nothing at all', async () => {
       await store.append('usage-a', [aNewEvent()]);
 

@@ -14,7 +14,7 @@ import {
   EVENT_ID_UNIQUE_CONSTRAINT,
   INSERT_ENTRIES,
   INSERT_ENTRIES_AND_ANNOUNCE,
-  LOCK_JOURNAL_FOR_APPEND,
+  LOCK_JOURNAL_AND_READ_HEAD,
   READ_LOCKED_CONTEXT,
 } from './journal.sql';
 import { JournalCopyEncoder } from './postgres/journal-copy';
@@ -41,6 +41,9 @@ const MIN_ROWS_TO_COPY = 64;
 
 /** Longest a committed batch's answers wait for another lane to hand its rows over (answerSoon). */
 const MAX_ANSWER_HOLD_MS = 10;
+
+/** Stream versions the writer remembers between batches (KnownJournal); beyond this it starts over. */
+const MAX_KNOWN_STREAMS = 10_000;
 
 interface PendingRequest {
   appends: PreparedAppend[];
@@ -74,6 +77,9 @@ export class GroupCommitWriter {
   private lanesAhead = 0;
   private heldAnswers: (() => void)[] = [];
   private heldAnswersTimer?: NodeJS.Timeout;
+  private readonly known = new KnownJournal();
+  /** Settles once the last batch to take the lock knows whether it committed (see writeBatch). */
+  private lastBatchSettled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -146,13 +152,22 @@ export class GroupCommitWriter {
       this.lanesAhead--;
       this.releaseHeldAnswers();
     };
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
     let outcome: Awaited<ReturnType<GroupCommitWriter['writeLocked']>>;
     try {
-      outcome = await this.db.transaction(async (tx) => {
+      outcome = await this.db.transaction(async (tx, [headRow]) => {
+        // The batch that held the lock before this one has ended in the database (committed or rolled
+        // back), but its lane may not have heard yet: what the writer knows must include its outcome.
+        await this.lastBatchSettled;
+        this.lastBatchSettled = settled;
         if (!given) batch = this.takeBatch();
-        return this.writeLocked(tx, batch, lookUpRecordedIds, handedOver);
-      }, LOCK_JOURNAL_FOR_APPEND);
+        return this.writeLocked(tx, batch, lookUpRecordedIds, handedOver, headRow);
+      }, LOCK_JOURNAL_AND_READ_HEAD);
     } catch (error) {
+      // Whatever was decided may or may not be in the journal: learn it again under the next lock.
+      this.known.forget();
+      settle();
       handedOver();
       if (!given && batch.length > 0 && isEventIdTaken(error)) {
         await this.writeBatch(batch);
@@ -169,6 +184,8 @@ export class GroupCommitWriter {
       for (const request of batch) request.reject(error as Error);
       return;
     }
+    this.known.committed(outcome.head, outcome.streamVersions);
+    settle();
     handedOver();
     this.answerSoon(() => {
       batch.forEach((request, index) => {
@@ -243,31 +260,119 @@ export class GroupCommitWriter {
     batch: PendingRequest[],
     lookUpRecordedIds: boolean,
     handedOver: () => void,
+    /** LOCK_JOURNAL_AND_READ_HEAD's row; none when the journal is empty. */
+    headRow: Record<string, unknown> | undefined,
   ) {
-    if (batch.length === 0) return { outcomes: [], head: -1, written: 0 };
+    const head = headRow ? Number(headRow.position) : -1;
+    const lastRecordedAtMs = headRow ? Number(headRow.recordedAtMs) : 0;
+    this.known.checkHead(head);
+    if (batch.length === 0) return { outcomes: [], head, written: 0, streamVersions: new Map() };
     const requests = batch.map((request) => request.appends);
-    let context = await readLockedContext(tx, batch, lookUpRecordedIds);
+    let context = await this.lockedContext(tx, batch, head, lastRecordedAtMs, lookUpRecordedIds);
     let plan = planBatch(requests, context, this.clock());
     if (!lookUpRecordedIds && plan.outcomes.some((outcome) => !outcome.ok)) {
       // A refusal may be a retry in disguise (its stream has moved on since the event was recorded,
       // so its expected version fails): decide again, knowing what is recorded under the batch's ids.
-      context = await readLockedContext(tx, batch, true);
+      context = await this.lockedContext(tx, batch, head, lastRecordedAtMs, true);
       plan = planBatch(requests, context, this.clock());
     }
-    const head = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : context.head;
+    const newHead = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : head;
     if (plan.rows.length > 0) {
       const { copyIn } = tx;
       if (copyIn && plan.rows.length >= MIN_ROWS_TO_COPY)
-        await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, head, handedOver);
-      else await insertRows(tx, plan.rows, head, handedOver);
+        await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, newHead, handedOver);
+      else await insertRows(tx, plan.rows, newHead, handedOver);
     }
-    return { outcomes: plan.outcomes, head, written: plan.rows.length };
+    // Every stream of the batch, as the journal holds it once these rows are in.
+    const streamVersions = new Map<string, number>();
+    for (const request of requests) {
+      for (const { streamId } of request) {
+        streamVersions.set(streamId, plan.streamVersions.get(streamId) ?? NO_STREAM);
+      }
+    }
+    return { outcomes: plan.outcomes, head: newHead, written: plan.rows.length, streamVersions };
+  }
+
+  /**
+   * What the batch is decided against. The versions of streams the writer knows (KnownJournal) are
+   * taken from memory when the journal's head is where this writer's last commit left it; the rest,
+   * and the entries recorded under the batch's ids when asked, are read.
+   */
+  private async lockedContext(
+    tx: SqlQueryable,
+    batch: PendingRequest[],
+    head: number,
+    lastRecordedAtMs: number,
+    lookUpRecordedIds: boolean,
+  ): Promise<LockedContext> {
+    const streamVersions = new Map<string, number>();
+    const unknownStreams = new Set<string>();
+    const eventIds = new Set<string>();
+    for (const request of batch) {
+      for (const append of request.appends) {
+        const version = this.known.versionOf(append.streamId);
+        if (version === undefined) unknownStreams.add(append.streamId);
+        else if (version !== NO_STREAM) streamVersions.set(append.streamId, version);
+        if (lookUpRecordedIds) for (const event of append.events) eventIds.add(event.id);
+      }
+    }
+    const recordedEvents = new Map<string, RecordedEvent>();
+    if (unknownStreams.size > 0 || eventIds.size > 0) {
+      const [row] = await tx.query<LockedContextRow>(READ_LOCKED_CONTEXT, [
+        [...unknownStreams],
+        [...eventIds],
+      ]);
+      for (const stream of row.streams ?? []) streamVersions.set(stream.streamId, stream.version);
+      for (const { fingerprint, ...event } of row.recorded ?? []) {
+        recordedEvents.set(event.id, {
+          fingerprint,
+          appended: { ...event, globalPosition: Number(event.globalPosition) },
+        });
+      }
+    }
+    return { head, lastRecordedAtMs, streamVersions, recordedEvents };
   }
 }
 
-/** PostgreSQL, MIN_ROWS_TO_COPY rows or more: the rows by binary COPY, then the head announced. */
+/** A stream known not to exist. */
+const NO_STREAM = -1;
+
+/**
+ * What this writer knows of the journal as its last commit left it: the head, and the versions of
+ * the streams its recent batches touched (NO_STREAM for those found absent). Every append takes the
+ * lock, so while the head is where this writer left it nobody else has appended, and the versions
+ * still hold: a batch of known streams is decided without reading them again, which shortens the
+ * time the lock is held by a round trip. Any other head (another process appended, or a batch of
+ * this writer failed and may not have landed) and everything is forgotten.
+ */
+class KnownJournal {
+  private head = Number.NaN;
+  private readonly versions = new Map<string, number>();
+
+  checkHead(head: number): void {
+    if (head !== this.head) this.forget();
+  }
+
+  versionOf(streamId: string): number | undefined {
+    return this.versions.get(streamId);
+  }
+
+  /** The batch committed: the journal ends at `head`, and `versions` hold for the streams it read or wrote. */
+  committed(head: number, versions: ReadonlyMap<string, number>): void {
+    if (this.versions.size + versions.size > MAX_KNOWN_STREAMS) this.versions.clear();
+    this.head = head;
+    for (const [streamId, version] of versions) this.versions.set(streamId, version);
+  }
+
+  forget(): void {
+    this.head = Number.NaN;
+    this.versions.clear();
+  }
+}
+
+/** PostgreSQL, MIN_ROWS_TO_COPY rows or more: the rows by binary COPY, then the head announced with the COMMIT. */
 async function copyRows(
-  tx: SqlQueryable,
+  tx: SqlTransaction,
   copyIn: (sql: string) => CopyIn,
   encoder: JournalCopyEncoder,
   rows: PlannedRow[],
@@ -281,12 +386,16 @@ async function copyRows(
   }
   handedOver();
   await copy.end();
-  await tx.query(ANNOUNCE_HEAD, [head]);
+  await (tx.queryAndCommit ?? tx.query).call(tx, ANNOUNCE_HEAD, [head]);
 }
 
-/** PGlite, and small batches on PostgreSQL: multi-row INSERTs, the last of which announces the head. */
+/**
+ * PGlite, and small batches on PostgreSQL: multi-row INSERTs, the last of which announces the head.
+ * On PostgreSQL the last goes out with the COMMIT (queryAndCommit), and the lock is released as soon
+ * as the rows are in.
+ */
 async function insertRows(
-  tx: SqlQueryable,
+  tx: SqlTransaction,
   rows: PlannedRow[],
   head: number,
   handedOver: () => void,
@@ -297,7 +406,7 @@ async function insertRows(
     const parameters = insertParameters(rows.slice(start, start + CHUNK_ROWS).map(encodeRow));
     await inserting;
     inserting = last
-      ? tx.query(INSERT_ENTRIES_AND_ANNOUNCE, [...parameters, head])
+      ? (tx.queryAndCommit ?? tx.query).call(tx, INSERT_ENTRIES_AND_ANNOUNCE, [...parameters, head])
       : tx.query(INSERT_ENTRIES, parameters);
   }
   handedOver();
@@ -305,38 +414,8 @@ async function insertRows(
 }
 
 interface LockedContextRow {
-  head: { position: number | string; recordedAtMs: number | string } | null;
   streams: { streamId: string; version: number }[] | null;
   recorded: (AppendedEvent & { fingerprint: string; globalPosition: number | string })[] | null;
-}
-
-async function readLockedContext(
-  tx: SqlQueryable,
-  batch: PendingRequest[],
-  lookUpRecordedIds: boolean,
-): Promise<LockedContext> {
-  const streamIds = new Set<string>();
-  const eventIds = new Set<string>();
-  for (const request of batch) {
-    for (const append of request.appends) {
-      streamIds.add(append.streamId);
-      if (lookUpRecordedIds) for (const event of append.events) eventIds.add(event.id);
-    }
-  }
-  const [row] = await tx.query<LockedContextRow>(READ_LOCKED_CONTEXT, [[...streamIds], [...eventIds]]);
-  const recordedEvents = new Map<string, RecordedEvent>();
-  for (const { fingerprint, ...event } of row.recorded ?? []) {
-    recordedEvents.set(event.id, {
-      fingerprint,
-      appended: { ...event, globalPosition: Number(event.globalPosition) },
-    });
-  }
-  return {
-    head: row.head ? Number(row.head.position) : -1,
-    lastRecordedAtMs: row.head ? Number(row.head.recordedAtMs) : 0,
-    streamVersions: new Map((row.streams ?? []).map((stream) => [stream.streamId, stream.version])),
-    recordedEvents,
-  };
 }
 
 /** The unique index on event ids refused a row: an event under that id was recorded before. */

@@ -3,19 +3,24 @@
 /** NOTIFY channel on which every committed append announces the new head. */
 export const APPENDED_CHANNEL = 'ledger_appended';
 
-/** Serialises appends across every process that writes to this database; released at commit. Sent with BEGIN. */
-export const LOCK_JOURNAL_FOR_APPEND = `SELECT pg_advisory_xact_lock(5194828001)`;
+/**
+ * Serialises appends across every process that writes to this database (released at commit), then
+ * reads the head as the lock finds it; sent with BEGIN, one round trip. The head is a statement of its
+ * own: under READ COMMITTED each statement of a script takes its snapshot when it starts, so this one
+ * sees the commit of whoever held the lock before, where a statement that waited for the lock itself
+ * would read with the snapshot it took before waiting.
+ */
+export const LOCK_JOURNAL_AND_READ_HEAD = `
+SELECT pg_advisory_xact_lock(5194828001);
+SELECT global_position AS position, floor(extract(epoch FROM recorded_at) * 1000) AS "recordedAtMs"
+  FROM ledger.events ORDER BY global_position DESC LIMIT 1`;
 
 /** The name PostgreSQL gave the UNIQUE (event_id) constraint of 0001_journal.sql. */
 export const EVENT_ID_UNIQUE_CONSTRAINT = 'events_event_id_key';
 
-/** Under the append lock: the head, its recorded time, the touched streams' versions and the batch's already-recorded ids. */
+/** Under the append lock: the current versions of streams ($1) and the entries recorded under event ids ($2). */
 export const READ_LOCKED_CONTEXT = `
 SELECT
-  (SELECT json_build_object(
-            'position', e.global_position,
-            'recordedAtMs', floor(extract(epoch FROM e.recorded_at) * 1000))
-     FROM ledger.events e ORDER BY e.global_position DESC LIMIT 1) AS head,
   (SELECT json_agg(json_build_object('streamId', s.stream_id, 'version', v.stream_version))
      FROM unnest($1::text[]) AS s(stream_id)
      CROSS JOIN LATERAL (SELECT e.stream_version FROM ledger.events e

@@ -30,13 +30,20 @@ export class PGliteDatabase implements SqlDatabase {
     await this.db.exec(sql);
   }
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, firstStatement?: string): Promise<T> {
+  async transaction<T>(
+    work: (tx: SqlTransaction, firstRows: Record<string, unknown>[]) => Promise<T>,
+    firstStatement?: string,
+  ): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (firstStatement) await tx.exec(firstStatement);
-      return work({
-        query: async <TRow>(sql: string, params?: unknown[]) => (await tx.query<TRow>(sql, params)).rows,
-        exec: async (sql: string) => void (await tx.exec(sql)),
-      });
+      const results = firstStatement ? await tx.exec(firstStatement) : [];
+      const firstRows = (results[results.length - 1]?.rows ?? []) as Record<string, unknown>[];
+      return work(
+        {
+          query: async <TRow>(sql: string, params?: unknown[]) => (await tx.query<TRow>(sql, params)).rows,
+          exec: async (sql: string) => void (await tx.exec(sql)),
+        },
+        firstRows,
+      );
     });
   }
 

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { ScratchPostgres } from '../../../../test/support/scratch-postgres';
+import { createScratchDatabase, withClient } from '../../../../test/support/test-backend';
 import { DatabaseUnavailableError } from '../sql-database';
 import { PostgresDatabase } from './postgres-database';
 
@@ -146,3 +147,57 @@ async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<voi
     await sleep(25);
   }
 }
+
+describe('PostgreSQL transactions', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let database: PostgresDatabase;
+
+  beforeEach(async () => {
+    scratch = await createScratchDatabase(process.env.DATABASE_URL as string, 'ledger_tx_test');
+    database = new PostgresDatabase({ connectionString: scratch.url, poolSize: 2 });
+    await database.exec('CREATE TABLE items (id int PRIMARY KEY)');
+  });
+
+  afterEach(async () => {
+    await database.close();
+    await scratch.drop();
+  });
+
+  const itemsSeenElsewhere = async () =>
+    withClient(scratch.url, async (client) =>
+      (await client.query<{ id: number }>('SELECT id FROM items ORDER BY id')).rows.map((row) => row.id),
+    );
+
+  it('hands the work the rows of the last statement sent with BEGIN', async () => {
+    const firstRows = await database.transaction(async (_tx, rows) => rows, 'SELECT 1 AS a; SELECT 2 AS b');
+
+    expect(firstRows).toEqual([{ b: 2 }]);
+  });
+
+  it('queryAndCommit answers the statement once it is committed with everything before it', async () => {
+    const answered = await database.transaction(async (tx) => {
+      await tx.query('INSERT INTO items VALUES (1)');
+      const rows = await tx.queryAndCommit!<{ id: number }>('INSERT INTO items VALUES (2) RETURNING id');
+      // Committed by the time it answers: another session sees both rows.
+      expect(await itemsSeenElsewhere()).toEqual([1, 2]);
+      return rows;
+    });
+
+    expect(answered).toEqual([{ id: 2 }]);
+  });
+
+  it('a statement that fails in queryAndCommit rolls the whole transaction back and rejects with its own error', async () => {
+    const outcome = database.transaction(async (tx) => {
+      await tx.query('INSERT INTO items VALUES (1)');
+      await tx.queryAndCommit!('INSERT INTO items VALUES (1)');
+    });
+
+    await expect(outcome).rejects.toMatchObject({ code: '23505' });
+    expect(await itemsSeenElsewhere()).toEqual([]);
+    // Both connections come back to the pool outside any transaction, and serve the next ones.
+    await Promise.all(
+      [3, 4].map((id) => database.transaction((tx) => tx.query('INSERT INTO items VALUES ($1)', [id]))),
+    );
+    expect(await itemsSeenElsewhere()).toEqual([3, 4]);
+  });
+});

@@ -1,4 +1,4 @@
-import { Client, ClientConfig, Pool, PoolClient } from 'pg';
+import { Client, ClientConfig, Pool, PoolClient, QueryResult } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
   CopyIn,
@@ -48,7 +48,10 @@ export class PostgresDatabase implements SqlDatabase {
     await this.query(sql);
   }
 
-  async transaction<T>(work: (tx: SqlTransaction) => Promise<T>, firstStatement?: string): Promise<T> {
+  async transaction<T>(
+    work: (tx: SqlTransaction, firstRows: Record<string, unknown>[]) => Promise<T>,
+    firstStatement?: string,
+  ): Promise<T> {
     let client: PoolClient;
     try {
       client = await this.pool.connect();
@@ -56,21 +59,40 @@ export class PostgresDatabase implements SqlDatabase {
       throw translated(error);
     }
     let broken: Error | undefined;
+    /** COMMIT was sent by queryAndCommit: the transaction has ended, one way or the other. */
+    let ended = false;
     try {
-      await client.query(firstStatement ? `BEGIN; ${firstStatement}` : 'BEGIN');
+      const begun: QueryResult | QueryResult[] = await client.query(
+        firstStatement ? `BEGIN; ${firstStatement}` : 'BEGIN',
+      );
+      const firstRows = Array.isArray(begun) ? begun[begun.length - 1].rows : [];
       const tx: SqlTransaction = {
         query: async <TRow>(sql: string, params?: unknown[]) =>
           (await client.query(sql, params)).rows as TRow[],
         exec: async (sql: string) => void (await client.query(sql)),
         copyIn: (sql: string) => startCopyIn(client, sql),
+        queryAndCommit: async <TRow>(sql: string, params?: unknown[]) => {
+          ended = true;
+          // `pg` sends a query once the one before it is answered, from its own socket handler: the
+          // COMMIT leaves the moment the statement's answer arrives, not when this code next runs.
+          const [statement, commit] = await Promise.allSettled([
+            client.query(sql, params),
+            client.query('COMMIT'),
+          ]);
+          if (statement.status === 'rejected') throw statement.reason;
+          if (commit.status === 'rejected') throw commit.reason;
+          // An aborted transaction's COMMIT is answered ROLLBACK, without an error.
+          if (commit.value.command !== 'COMMIT') throw new Error('the transaction was rolled back');
+          return statement.value.rows as TRow[];
+        },
       };
-      const result = await work(tx);
-      await client.query('COMMIT');
+      const result = await work(tx, firstRows);
+      if (!ended) await client.query('COMMIT');
       return result;
     } catch (error) {
       if (isUnavailableError(error)) {
         broken = error as Error;
-      } else {
+      } else if (!ended) {
         await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       }
       throw translated(error);
