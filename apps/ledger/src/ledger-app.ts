@@ -13,6 +13,7 @@ import {
   refuseUnfaithfulRequests,
 } from './http/edge-refusals';
 import { serveConsole } from './http/console-files';
+import { useLeanAsyncResourceBind } from './http/lean-async-resource-bind';
 import { requestIdOf } from './http/request-id';
 import { registerSecurityHeaders } from './http/security-headers';
 import { refuseRequestsWhileStopping } from './http/stop-taking-requests';
@@ -29,6 +30,7 @@ const JSON_MEDIA_TYPES = ['application/json', STRUCTURED, BATCH];
  * main.ts and the end-to-end tests both start the ledger through here.
  */
 export async function createLedgerApp(options: RuntimeOptions): Promise<NestFastifyApplication> {
+  useLeanAsyncResourceBind();
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.bodyLimitBytes,
     loggerInstance: options.logger.child({ component: 'http' }),

@@ -79,6 +79,13 @@ describe('normalising a CloudEvents time', () => {
     },
   );
 
+  it.each(['2026-11-29T08:00:00.123Z', '2028-02-29T23:59:59.999Z', '0050-06-01T00:00:00.000Z'])(
+    'keeps %s, already normalised, as it is',
+    (time) => {
+      expect(normalisedTime(time)).toBe(time);
+    },
+  );
+
   it.each(['2028-02-29T00:00:00Z', '2000-02-29T00:00:00Z', '2026-12-31T23:59:59Z', '2026-01-31T00:00:00Z'])(
     'accepts the real day %s',
     (time) => {
@@ -88,6 +95,8 @@ describe('normalising a CloudEvents time', () => {
 
   it.each([
     ['February 30', '2026-02-30T08:00:00Z'],
+    ['February 30, written as normalised', '2026-02-30T08:00:00.000Z'],
+    ['hour 24, written as normalised', '2026-11-29T24:00:00.000Z'],
     ['February 29 of a common year', '2026-02-29T08:00:00Z'],
     ['February 29 of 1900', '1900-02-29T08:00:00Z'],
     ['April 31', '2026-04-31T08:00:00Z'],

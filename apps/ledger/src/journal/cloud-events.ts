@@ -33,6 +33,8 @@ const KNOWN = new Set([
   'tracestate',
 ]);
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, what normalisedTime returns. */
+const NORMALISED_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const URI_REFERENCE = /^[^\s\p{Cc}]{1,500}$/u;
 /** CloudEvents 1.0, "Type System": a String holds no U+0000–U+001F or U+007F–U+009F. */
 const CONTROL_CHARACTER = /\p{Cc}/u;
@@ -203,6 +205,11 @@ function readExpectedVersion(value: unknown): ExpectedVersion | undefined {
 
 /** RFC 3339 to `YYYY-MM-DDTHH:mm:ss.sssZ` (UTC, milliseconds), or undefined if it is not a real instant. */
 export function normalisedTime(value: string): string | undefined {
+  // Most publishers already send the normalised form: a real instant in it prints as itself.
+  if (NORMALISED_TIME.test(value)) {
+    const milliseconds = Date.parse(value);
+    if (!Number.isNaN(milliseconds) && new Date(milliseconds).toISOString() === value) return value;
+  }
   const match = RFC3339.exec(value);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match.map(Number);

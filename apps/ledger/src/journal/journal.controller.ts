@@ -125,6 +125,11 @@ export class JournalController {
       const resumeAfter = parseLastEventId(lastEventId);
       const fromPosition =
         resumeAfter !== undefined ? resumeAfter + 1 : (query.from ?? (await this.store.head()) + 1);
+      // A hijacked reply is written on Node's response, which Fastify leaves alone: the headers set
+      // on the reply so far (the security headers of every answer) must go onto it by hand.
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) reply.raw.setHeader(name, value);
+      }
       reply.hijack();
       await this.tails.stream(reply.raw, {
         fromPosition,
