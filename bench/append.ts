@@ -179,6 +179,7 @@ async function measureLedger(
     const headers = { authorization: `Bearer ${publisher}` };
     const prefix = randomBytes(4).toString('hex');
     let counter = 0;
+    await checkpoint(databaseUrl);
     const single = await loadHttp({
       title: 'POST /v1/events, one structured CloudEvent per request',
       url: `http://127.0.0.1:${LEDGER_PORT}/v1/events`,
@@ -187,6 +188,7 @@ async function measureLedger(
       headers: { ...headers, 'content-type': 'application/cloudevents+json' },
       body: () => JSON.stringify(cloudEvent(`${prefix}-${counter++}`)),
     });
+    await checkpoint(databaseUrl);
     const batch = await loadHttp({
       title: 'POST /v1/events, batches of 100 CloudEvents',
       url: `http://127.0.0.1:${LEDGER_PORT}/v1/events`,
@@ -302,9 +304,9 @@ async function measureInProcess(databaseUrl: string): Promise<InProcessResults> 
 }
 
 /**
- * Each in-process measurement starts from a checkpoint: the one before it wrote hundreds of megabytes,
- * and the checkpoint that follows (and the full-page images it brings into the WAL) would otherwise
- * fall on whichever measurement comes next.
+ * Each measurement, over HTTP and in process, starts from a checkpoint: the one before it wrote
+ * hundreds of megabytes, and the checkpoint that follows (and the full-page images it brings into the
+ * WAL) would otherwise fall on whichever measurement comes next.
  */
 async function checkpoint(databaseUrl: string): Promise<void> {
   await withClient(databaseUrl, (client) => client.query('CHECKPOINT'));
