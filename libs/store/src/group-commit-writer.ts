@@ -54,11 +54,13 @@ interface PendingRequest {
 
 /**
  * Group commit (architecture.md §1): requests wait in a queue and share the next transaction. A
- * batch takes the journal's advisory lock (sent with BEGIN), and only then takes what is queued, so
- * that everything that arrived while the previous batch committed rides along. It reads what it
- * needs in one query, decides every request in memory (no savepoints, so one refused request never
- * aborts the others), inserts the accepted events and commits before answering anyone. Positions
- * are therefore gapless, in commit order, and known when the append is acknowledged.
+ * batch takes the journal's advisory lock and reads the head (sent with BEGIN), and only then takes
+ * what is queued, so that everything that arrived while the previous batch committed rides along.
+ * It reads the versions of the streams it does not know (KnownJournal) in one query, decides every
+ * request in memory (no savepoints, so one refused request never aborts the others), inserts the
+ * accepted events and commits before answering anyone. Positions are therefore gapless, in commit
+ * order, and known when the append is acknowledged. Each round trip under the lock also waits its
+ * turn on the event loop, behind whatever else this process is doing: there are as few as can be.
  *
  * Two lanes (connections) work in turn: while one commits, the other is already waiting for the lock
  * in the database, so the lock's round trip is off the critical path. PGlite runs one transaction at
