@@ -1,6 +1,6 @@
 import { ChildProcess, fork } from 'node:child_process';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { withClient } from '../../test/support/test-backend';
 
 export interface HttpFigures {
   requestsPerSecond: number;
@@ -181,30 +181,26 @@ export async function waitForLogToCatchUp(
   limitMs = 600_000,
 ): Promise<void> {
   const started = Date.now();
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  const journalLength = await withClient(databaseUrl, async (client) => {
     const [{ length }] = (
       await client.query<{ length: string }>(
         'SELECT coalesce(max(global_position) + 1, 0) AS length FROM ledger.events',
       )
     ).rows;
-    const journalLength = Number(length);
-    for (let behind = journalLength; ;) {
-      const checkpoint = await (await fetch(`${baseUrl}/v1/log/checkpoint`)).text();
-      const logSize = Number(checkpoint.split('\n')[1]);
-      behind = journalLength - (Number.isSafeInteger(logSize) ? logSize : 0);
-      process.stdout.write(
-        `\r  the transparency log catching up: ${Math.max(behind, 0).toLocaleString('en')} entries behind   `,
-      );
-      if (behind <= 0) break;
-      if (Date.now() - started > limitMs) {
-        throw new Error(`the log was still ${behind} entries behind after ${limitMs / 1000} s`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+    return Number(length);
+  });
+  for (let behind = journalLength; ;) {
+    const checkpoint = await (await fetch(`${baseUrl}/v1/log/checkpoint`)).text();
+    const logSize = Number(checkpoint.split('\n')[1]);
+    behind = journalLength - (Number.isSafeInteger(logSize) ? logSize : 0);
+    process.stdout.write(
+      `\r  the transparency log catching up: ${Math.max(behind, 0).toLocaleString('en')} entries behind   `,
+    );
+    if (behind <= 0) break;
+    if (Date.now() - started > limitMs) {
+      throw new Error(`the log was still ${behind} entries behind after ${limitMs / 1000} s`);
     }
-  } finally {
-    await client.end();
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
   console.log(
     `\r  the transparency log caught up with the journal in ${((Date.now() - started) / 1000).toFixed(0)} s   `,

@@ -25,21 +25,24 @@ export function useLeanAsyncResourceBind(): void {
   )
     return;
   AsyncResource.prototype.bind = function bind(this: AsyncResource, fn: AnyFunction, thisArg?: unknown) {
-    if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const resource = this;
-    const bound =
-      thisArg === undefined
-        ? function (this: unknown, ...args: unknown[]) {
-            return resource.runInAsyncScope(fn, this, ...args);
-          }
-        : resource.runInAsyncScope.bind(resource, fn, thisArg);
-    Object.defineProperty(bound, 'length', {
-      configurable: true,
-      enumerable: false,
-      value: fn.length,
-      writable: false,
-    });
-    return bound;
+    return leanBind(this, fn, thisArg);
   } as AsyncResource['bind'];
+}
+
+/** What Node's bind does, less the deprecated property: `fn` run in `resource`'s async scope. */
+function leanBind(resource: AsyncResource, fn: AnyFunction, thisArg: unknown): AnyFunction {
+  if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
+  const bound =
+    thisArg === undefined
+      ? function (this: unknown, ...args: unknown[]) {
+          return resource.runInAsyncScope(fn, this, ...args);
+        }
+      : resource.runInAsyncScope.bind(resource, fn, thisArg);
+  Object.defineProperty(bound, 'length', {
+    configurable: true,
+    enumerable: false,
+    value: fn.length,
+    writable: false,
+  });
+  return bound;
 }
