@@ -8,6 +8,7 @@ import {
   withClient,
 } from '../../../test/support/test-backend';
 import { openJournal, Journal } from './open-journal';
+import { SqlEventStore } from './sql-event-store';
 import type { EventStore, StoredEntry } from './event-store.port';
 import { EventIdConflictError, WrongExpectedVersionError } from './journal-errors';
 
@@ -175,12 +176,15 @@ describe(`journal contract on ${testBackend()}`, () => {
     it('holds against what another writer appended since this one last wrote (its remembered versions do not outlive that)', async () => {
       // Given a stream this store wrote last at version 0 (its writer remembers that)
       await store.append('usage-shared', [aNewEvent()]);
-      const others = testBackend() === 'postgres' ? await openMoreStores(journal, 1) : [];
-      const other = others[0]?.store ?? store;
+      const [other] =
+        testBackend() === 'postgres'
+          ? await openMoreStores(journal, 1)
+          : // PGlite serves one process: a second writer on the same database stands in for another.
+            [await anotherWriterOn(journal)];
 
       // When another writer (another process, on PostgreSQL) appends version 1
-      await other.append('usage-shared', [aNewEvent()], { expectedVersion: 0 });
-      await Promise.all(others.map((j) => j.close()));
+      await other.store.append('usage-shared', [aNewEvent()], { expectedVersion: 0 });
+      await other.close();
 
       // Then this store refuses an append expecting version 0, and takes one expecting 1 at the next position
       await expect(store.append('usage-shared', [aNewEvent()], { expectedVersion: 0 })).rejects.toMatchObject(
@@ -454,6 +458,12 @@ async function openMoreStores(
       openJournal({ ...journal.testDatabase.journalOptions, dataDir: 'unused' }),
     ),
   );
+}
+
+/** A second store, with a writer of its own, over the same database connection. */
+async function anotherWriterOn(journal: Journal): Promise<Pick<Journal, 'store' | 'close'>> {
+  const store = await SqlEventStore.open(journal.database);
+  return { store, close: () => store.close() };
 }
 
 async function asOwner(

@@ -5,11 +5,13 @@ import {
   planBatch,
   PlannedRow,
   PreparedAppend,
+  RequestOutcome,
   RecordedEvent,
 } from './batch-plan';
 import type { AppendedEvent, AppendResult } from './event-store.port';
 import {
   ANNOUNCE_HEAD,
+  APPEND_AFTER_HEAD,
   COPY_ENTRIES,
   EVENT_ID_UNIQUE_CONSTRAINT,
   INSERT_ENTRIES,
@@ -39,6 +41,9 @@ const CHUNK_ROWS = 250;
  */
 const MIN_ROWS_TO_COPY = 64;
 
+/** The most events a quick batch (writeQuick) holds: larger batches go by COPY, under the lock. */
+const MAX_QUICK_EVENTS = MIN_ROWS_TO_COPY - 1;
+
 /** Longest a committed batch's answers wait for another lane to hand its rows over (answerSoon). */
 const MAX_ANSWER_HOLD_MS = 10;
 
@@ -53,18 +58,26 @@ interface PendingRequest {
 }
 
 /**
- * Group commit (architecture.md §1): requests wait in a queue and share the next transaction. A
- * batch takes the journal's advisory lock and reads the head (sent with BEGIN), and only then takes
- * what is queued, so that everything that arrived while the previous batch committed rides along.
- * It reads the versions of the streams it does not know (KnownJournal) in one query, decides every
- * request in memory (no savepoints, so one refused request never aborts the others), inserts the
- * accepted events and commits before answering anyone. Positions are therefore gapless, in commit
- * order, and known when the append is acknowledged. Each round trip under the lock also waits its
- * turn on the event loop, behind whatever else this process is doing: there are as few as can be.
+ * Group commit (architecture.md §1): requests wait in a queue and share the next transaction, which
+ * takes the journal's advisory lock, so positions are gapless, in commit order, and known when the
+ * append is acknowledged. Every request is decided in memory (no savepoints, so one refused request
+ * never aborts the others) and nobody is answered before the commit. Each round trip under the lock
+ * also waits its turn on the event loop, behind whatever else this process is doing (HTTP requests
+ * above all): there are as few as can be. A batch goes one of two ways:
  *
- * Two lanes (connections) work in turn: while one commits, the other is already waiting for the lock
- * in the database, so the lock's round trip is off the critical path. PGlite runs one transaction at
- * a time whatever the lanes do.
+ * - **Quick** (writeQuick), the usual way for small batches: when the writer knows where the journal
+ *   ends and the versions of every stream the batch names (KnownJournal), it decides the batch before
+ *   taking the lock and sends it as one statement that takes the lock, checks the head, inserts and
+ *   commits: one round trip, and the lock is held for the database's work alone.
+ * - **Locked** (writeBatch), for batches of MIN_ROWS_TO_COPY rows or more (binary COPY), streams the
+ *   writer does not know, retries and refusals: it takes the lock and reads the head (sent with BEGIN),
+ *   and only then takes what is queued, so that everything that arrived while the previous batch
+ *   committed rides along. It reads the versions of the streams it does not know in one query, and
+ *   writes the rows.
+ *
+ * Two lanes (connections) work in turn: while one commits, the other's statement already waits for
+ * the lock in the database, so the lock's round trip is off the critical path. PGlite runs one
+ * transaction at a time whatever the lanes do, and has one.
  */
 export class GroupCommitWriter {
   private readonly queue: PendingRequest[] = [];
@@ -82,6 +95,12 @@ export class GroupCommitWriter {
   private readonly known = new KnownJournal();
   /** Settles once the last batch to take the lock knows whether it committed (see writeBatch). */
   private lastBatchSettled: Promise<void> = Promise.resolve();
+  /** Quick batches sent and not yet answered (writeQuick); locked batches wait for none to be left. */
+  private quickBatchesInFlight = 0;
+  private quickBatchesSettledWaiters: (() => void)[] = [];
+  /** Lanes on the locked path (writeLockedBatch); while there are any, no quick batch starts. */
+  private lockedBatches = 0;
+  private lockedBatchesDoneWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: SqlDatabase,
@@ -127,7 +146,172 @@ export class GroupCommitWriter {
   private async runLane(): Promise<void> {
     for (;;) {
       while (this.queue.length === 0) await new Promise<void>((resolve) => this.wakeLanes.push(resolve));
-      await this.writeBatch();
+      if (this.lanes > 1 && this.fitsQuickBatch(this.queue[0])) {
+        // Sent at once, a quick batch would hold the first request parsed in this turn of the event
+        // loop and leave the rest to wait a whole round trip: take them all at the turn's end. Not on
+        // PGlite (one lane): it answers without turning the event loop, so a loop of queries (a view
+        // catching up, say) would hold this lane until the loop ended.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.queue.length === 0) continue;
+      }
+      if (this.lockedBatches > 0 && this.fitsQuickBatch(this.queue[0])) {
+        // The locked batch leaves the writer knowing the head: wait for it rather than lock again.
+        await new Promise<void>((resolve) => this.lockedBatchesDoneWaiters.push(resolve));
+        continue;
+      }
+      const quick = this.lockedBatches === 0 ? this.takeQuickBatch() : undefined;
+      if (quick) await this.writeQuick(quick);
+      else await this.writeLockedBatch();
+    }
+  }
+
+  /**
+   * The requests at the front of the queue that a quick batch can write: up to MAX_QUICK_EVENTS events,
+   * every stream one whose version the writer knows. None when the writer knows no head to write after.
+   */
+  private takeQuickBatch(): PendingRequest[] | undefined {
+    if (!this.known.isKnown()) return undefined;
+    const limit = Math.min(this.maxBatchEvents, MAX_QUICK_EVENTS);
+    const batch: PendingRequest[] = [];
+    let events = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      if (events + next.eventCount > limit || !this.fitsQuickBatch(next)) break;
+      batch.push(this.queue.shift() as PendingRequest);
+      events += next.eventCount;
+    }
+    return batch.length > 0 ? batch : undefined;
+  }
+
+  /** Whether a quick batch could hold this request: few enough events, every stream's version known. */
+  private fitsQuickBatch(request: PendingRequest | undefined): boolean {
+    return (
+      request !== undefined &&
+      request.eventCount <= Math.min(this.maxBatchEvents, MAX_QUICK_EVENTS) &&
+      request.appends.every((append) => this.known.versionOf(append.streamId) !== undefined)
+    );
+  }
+
+  /**
+   * A group commit in one round trip. The batch is decided against what the writer knows — the head its
+   * last batch left, or will leave if that one is still on its way, and the versions of its streams —
+   * and sent as one statement (APPEND_AFTER_HEAD) that takes the lock, checks that the journal ends
+   * where the writer believes, inserts and commits. The lock is held for the database's work only:
+   * no round trip to this process, whose event loop may be busy with requests, happens under it. The
+   * other lane can decide its batch on top of this one at once, and its statement waits for the lock
+   * in the database.
+   *
+   * What the batch decided becomes what the writer knows as it is sent. If the journal ended elsewhere
+   * (another process appended, or the batch this one was decided on top of failed), an id was
+   * recorded before, or a request was refused (perhaps a retry in disguise), nothing was written:
+   * the writer forgets what it knew and the batch goes the locked way, which reads what it needs.
+   */
+  private async writeQuick(batch: PendingRequest[]): Promise<void> {
+    this.quickBatchesInFlight++;
+    this.lanesAhead++;
+    let decided = false;
+    let sent = false;
+    let outcome: RequestOutcome[] | undefined;
+    let failure: unknown;
+    let head = Number.NaN;
+    let rowsWritten = 0;
+    try {
+      const expectedHead = this.known.head;
+      const expectedHeadEventId = this.known.headEventId;
+      const requests = batch.map((request) => request.appends);
+      const plan = planBatch(requests, this.known.context(requests), this.clock());
+      if (plan.rows.length > 0 && plan.outcomes.every((answer) => answer.ok)) {
+        const rows = plan.rows.map(encodeRow);
+        const last = rows[rows.length - 1];
+        head = last.globalPosition;
+        rowsWritten = rows.length;
+        decided = true;
+        this.known.committed(
+          { position: head, eventId: last.event.id, recordedAtMs: Date.parse(last.recordedAt) },
+          streamVersionsAfter(requests, plan.streamVersions),
+        );
+        const written = this.db.query<{ written: boolean }>(APPEND_AFTER_HEAD, [
+          expectedHead,
+          expectedHeadEventId,
+          ...insertParameters(rows),
+        ]);
+        sent = true;
+        this.lanesAhead--;
+        this.releaseHeldAnswers();
+        const [row] = await written;
+        if (row?.written === true) outcome = plan.outcomes;
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      if (!sent) {
+        this.lanesAhead--;
+        this.releaseHeldAnswers();
+      }
+      // What this batch decided may not be in the journal, nor what was decided on top of it.
+      if (decided && !outcome) this.known.forget();
+      if (--this.quickBatchesInFlight === 0) {
+        const waiters = this.quickBatchesSettledWaiters;
+        this.quickBatchesSettledWaiters = [];
+        for (const waiter of waiters) waiter();
+      }
+    }
+    if (outcome) {
+      const answers = outcome;
+      this.answerSoon(() => this.answerBatch(batch, answers, head, rowsWritten));
+      return;
+    }
+    if (failure === undefined || isEventIdTaken(failure)) {
+      await this.writeLockedBatch(batch);
+      return;
+    }
+    if (batch.length > 1 && !isUnavailableError(failure)) {
+      for (const request of batch) await this.writeLockedBatch([request]);
+      return;
+    }
+    for (const request of batch) request.reject(failure as Error);
+  }
+
+  private quickBatchesSettled(): Promise<void> {
+    if (this.quickBatchesInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.quickBatchesSettledWaiters.push(resolve));
+  }
+
+  /**
+   * The locked path (writeBatch), once no quick batch is on its way: a quick batch's statement waits
+   * for the lock in the database, and this one would hold it while waiting for that batch's answer.
+   */
+  private async writeLockedBatch(given?: PendingRequest[]): Promise<void> {
+    this.lockedBatches++;
+    try {
+      await this.quickBatchesSettled();
+      await this.writeBatch(given);
+    } finally {
+      if (--this.lockedBatches === 0) {
+        const waiters = this.lockedBatchesDoneWaiters;
+        this.lockedBatchesDoneWaiters = [];
+        for (const waiter of waiters) waiter();
+      }
+    }
+  }
+
+  private answerBatch(
+    batch: PendingRequest[],
+    outcomes: RequestOutcome[],
+    head: number,
+    written: number,
+  ): void {
+    batch.forEach((request, index) => {
+      const answer = outcomes[index];
+      if (answer.ok) request.resolve(answer.result);
+      else request.reject(answer.error);
+    });
+    if (written > 0) {
+      try {
+        this.options.onCommitted?.(head, written);
+      } catch {
+        // An observer (metrics, wake-ups) must never stop the writer; the append itself is done.
+      }
     }
   }
 
@@ -189,20 +373,7 @@ export class GroupCommitWriter {
     this.known.committed(outcome.head, outcome.streamVersions);
     settle();
     handedOver();
-    this.answerSoon(() => {
-      batch.forEach((request, index) => {
-        const answer = outcome.outcomes[index];
-        if (answer.ok) request.resolve(answer.result);
-        else request.reject(answer.error);
-      });
-      if (outcome.written > 0) {
-        try {
-          this.options.onCommitted?.(outcome.head, outcome.written);
-        } catch {
-          // An observer (metrics, wake-ups) must never stop the writer; the append itself is done.
-        }
-      }
-    });
+    this.answerSoon(() => this.answerBatch(batch, outcome.outcomes, outcome.head.position, outcome.written));
   }
 
   /**
@@ -265,33 +436,45 @@ export class GroupCommitWriter {
     /** LOCK_JOURNAL_AND_READ_HEAD's row; none when the journal is empty. */
     headRow: Record<string, unknown> | undefined,
   ) {
-    const head = headRow ? Number(headRow.position) : -1;
-    const lastRecordedAtMs = headRow ? Number(headRow.recordedAtMs) : 0;
+    const head: JournalHead = headRow
+      ? {
+          position: Number(headRow.position),
+          eventId: String(headRow.eventId),
+          recordedAtMs: Number(headRow.recordedAtMs),
+        }
+      : EMPTY_JOURNAL;
     this.known.checkHead(head);
     if (batch.length === 0) return { outcomes: [], head, written: 0, streamVersions: new Map() };
     const requests = batch.map((request) => request.appends);
-    let context = await this.lockedContext(tx, batch, head, lastRecordedAtMs, lookUpRecordedIds);
+    let context = await this.lockedContext(tx, batch, head, lookUpRecordedIds);
     let plan = planBatch(requests, context, this.clock());
     if (!lookUpRecordedIds && plan.outcomes.some((outcome) => !outcome.ok)) {
       // A refusal may be a retry in disguise (its stream has moved on since the event was recorded,
       // so its expected version fails): decide again, knowing what is recorded under the batch's ids.
-      context = await this.lockedContext(tx, batch, head, lastRecordedAtMs, true);
+      context = await this.lockedContext(tx, batch, head, true);
       plan = planBatch(requests, context, this.clock());
     }
-    const newHead = plan.rows.length > 0 ? plan.rows[plan.rows.length - 1].globalPosition : head;
+    let newHead = head;
     if (plan.rows.length > 0) {
+      const last = plan.rows[plan.rows.length - 1];
+      newHead = {
+        position: last.globalPosition,
+        eventId: last.event.id,
+        recordedAtMs: Date.parse(last.recordedAt),
+      };
       const { copyIn } = tx;
       if (copyIn && plan.rows.length >= MIN_ROWS_TO_COPY)
-        await copyRows(tx, (sql) => copyIn.call(tx, sql), this.copyEncoder, plan.rows, newHead, handedOver);
-      else await insertRows(tx, plan.rows, newHead, handedOver);
+        await copyRows(
+          tx,
+          (sql) => copyIn.call(tx, sql),
+          this.copyEncoder,
+          plan.rows,
+          newHead.position,
+          handedOver,
+        );
+      else await insertRows(tx, plan.rows, newHead.position, handedOver);
     }
-    // Every stream of the batch, as the journal holds it once these rows are in.
-    const streamVersions = new Map<string, number>();
-    for (const request of requests) {
-      for (const { streamId } of request) {
-        streamVersions.set(streamId, plan.streamVersions.get(streamId) ?? NO_STREAM);
-      }
-    }
+    const streamVersions = streamVersionsAfter(requests, plan.streamVersions);
     return { outcomes: plan.outcomes, head: newHead, written: plan.rows.length, streamVersions };
   }
 
@@ -303,8 +486,7 @@ export class GroupCommitWriter {
   private async lockedContext(
     tx: SqlQueryable,
     batch: PendingRequest[],
-    head: number,
-    lastRecordedAtMs: number,
+    head: JournalHead,
     lookUpRecordedIds: boolean,
   ): Promise<LockedContext> {
     const streamVersions = new Map<string, number>();
@@ -332,8 +514,29 @@ export class GroupCommitWriter {
         });
       }
     }
-    return { head, lastRecordedAtMs, streamVersions, recordedEvents };
+    return { head: head.position, lastRecordedAtMs: head.recordedAtMs, streamVersions, recordedEvents };
   }
+}
+
+/** Where the journal ends: its last entry's position, event id and recorded time (epoch milliseconds). */
+interface JournalHead {
+  position: number;
+  eventId: string | null;
+  recordedAtMs: number;
+}
+
+const EMPTY_JOURNAL: JournalHead = { position: -1, eventId: null, recordedAtMs: 0 };
+
+/** Every stream a batch names, at its version once the batch's rows are in (NO_STREAM: still absent). */
+function streamVersionsAfter(
+  requests: PreparedAppend[][],
+  planned: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const versions = new Map<string, number>();
+  for (const request of requests) {
+    for (const { streamId } of request) versions.set(streamId, planned.get(streamId) ?? NO_STREAM);
+  }
+  return versions;
 }
 
 /** A stream known not to exist. */
@@ -348,26 +551,55 @@ const NO_STREAM = -1;
  * this writer failed and may not have landed) and everything is forgotten.
  */
 class KnownJournal {
-  private head = Number.NaN;
+  private known?: JournalHead;
   private readonly versions = new Map<string, number>();
 
-  checkHead(head: number): void {
-    if (head !== this.head) this.forget();
+  /** Whether the writer knows where the journal ends (a quick batch can be decided). */
+  isKnown(): boolean {
+    return this.known !== undefined;
+  }
+
+  get head(): number {
+    return this.known?.position ?? Number.NaN;
+  }
+
+  get headEventId(): string | null {
+    return this.known?.eventId ?? null;
+  }
+
+  /**
+   * What a quick batch is decided against: the known head, and the known versions of the streams it
+   * names (every one of them known, see takeQuickBatch); nothing recorded is looked up.
+   */
+  context(requests: PreparedAppend[][]): LockedContext {
+    const { position, recordedAtMs } = this.known ?? EMPTY_JOURNAL;
+    const streamVersions = new Map<string, number>();
+    for (const request of requests) {
+      for (const { streamId } of request) {
+        const version = this.versions.get(streamId);
+        if (version !== undefined && version !== NO_STREAM) streamVersions.set(streamId, version);
+      }
+    }
+    return { head: position, lastRecordedAtMs: recordedAtMs, streamVersions, recordedEvents: new Map() };
+  }
+
+  checkHead(head: JournalHead): void {
+    if (head.position !== this.known?.position || head.eventId !== this.known.eventId) this.forget();
   }
 
   versionOf(streamId: string): number | undefined {
     return this.versions.get(streamId);
   }
 
-  /** The batch committed: the journal ends at `head`, and `versions` hold for the streams it read or wrote. */
-  committed(head: number, versions: ReadonlyMap<string, number>): void {
+  /** The batch committed (or, for a quick batch, was sent): the journal ends at `head`, and `versions` hold for the streams it read or wrote. */
+  committed(head: JournalHead, versions: ReadonlyMap<string, number>): void {
     if (this.versions.size + versions.size > MAX_KNOWN_STREAMS) this.versions.clear();
-    this.head = head;
+    this.known = head;
     for (const [streamId, version] of versions) this.versions.set(streamId, version);
   }
 
   forget(): void {
-    this.head = Number.NaN;
+    this.known = undefined;
     this.versions.clear();
   }
 }

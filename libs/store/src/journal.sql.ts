@@ -12,8 +12,19 @@ export const APPENDED_CHANNEL = 'ledger_appended';
  */
 export const LOCK_JOURNAL_AND_READ_HEAD = `
 SELECT pg_advisory_xact_lock(5194828001);
-SELECT global_position AS position, floor(extract(epoch FROM recorded_at) * 1000) AS "recordedAtMs"
+SELECT global_position AS position, event_id AS "eventId",
+       floor(extract(epoch FROM recorded_at) * 1000) AS "recordedAtMs"
   FROM ledger.events ORDER BY global_position DESC LIMIT 1`;
+
+/**
+ * A group commit in one round trip (migration 0009_append_after_head.sql): under the append lock, the
+ * rows are inserted and the head announced if the journal still ends at position $1 with event $2,
+ * committed as the statement ends. `written` is false, and nothing written, when it ends elsewhere.
+ * The rows' parameters ($3–$13) are INSERT_ENTRIES' $1–$11.
+ */
+export const APPEND_AFTER_HEAD = `
+SELECT ledger.append_after_head($1::int8, $2::text, $3::int8[], $4::text[], $5::text[], $6::int4[],
+         $7::text[], $8::timestamptz, $9::text[], $10::text[], $11::text, $12::text[], $13::text[]) AS written`;
 
 /** The name PostgreSQL gave the UNIQUE (event_id) constraint of 0001_journal.sql. */
 export const EVENT_ID_UNIQUE_CONSTRAINT = 'events_event_id_key';
