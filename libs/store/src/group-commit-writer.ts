@@ -85,8 +85,10 @@ export class GroupCommitWriter {
   private readonly maxBatchEvents: number;
   private readonly lanes: number;
   private readonly copyEncoder = new JournalCopyEncoder();
-  private wakeLanes: (() => void)[] = [];
-  private flushWaiters: (() => void)[] = [];
+  /** Lanes waiting for a request. */
+  private readonly idleLanes = new Waiters();
+  /** Callers of flushed(). */
+  private readonly flushWaiters = new Waiters();
   private unanswered = 0;
   /** Lanes between asking for the lock and handing their rows to the database (see answerSoon). */
   private lanesAhead = 0;
@@ -97,10 +99,10 @@ export class GroupCommitWriter {
   private lastBatchSettled: Promise<void> = Promise.resolve();
   /** Quick batches sent and not yet answered (writeQuick); locked batches wait for none to be left. */
   private quickBatchesInFlight = 0;
-  private quickBatchesSettledWaiters: (() => void)[] = [];
+  private readonly quickBatchesSettledWaiters = new Waiters();
   /** Lanes on the locked path (writeLockedBatch); while there are any, no quick batch starts. */
   private lockedBatches = 0;
-  private lockedBatchesDoneWaiters: (() => void)[] = [];
+  private readonly lockedBatchesDoneWaiters = new Waiters();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -122,30 +124,24 @@ export class GroupCommitWriter {
         resolve: (result) => this.answered(() => resolve(result)),
         reject: (error) => this.answered(() => reject(error)),
       });
-      const wake = this.wakeLanes;
-      this.wakeLanes = [];
-      for (const lane of wake) lane();
+      this.idleLanes.wakeAll();
     });
   }
 
   /** Resolves once every request submitted so far has been answered. */
   flushed(): Promise<void> {
     if (this.unanswered === 0) return Promise.resolve();
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
+    return this.flushWaiters.wait();
   }
 
   private answered(answer: () => void): void {
     answer();
-    if (--this.unanswered === 0) {
-      const waiters = this.flushWaiters;
-      this.flushWaiters = [];
-      for (const waiter of waiters) waiter();
-    }
+    if (--this.unanswered === 0) this.flushWaiters.wakeAll();
   }
 
   private async runLane(): Promise<void> {
     for (;;) {
-      while (this.queue.length === 0) await new Promise<void>((resolve) => this.wakeLanes.push(resolve));
+      while (this.queue.length === 0) await this.idleLanes.wait();
       if (this.lanes > 1 && this.fitsQuickBatch(this.queue[0])) {
         // Sent at once, a quick batch would hold the first request parsed in this turn of the event
         // loop and leave the rest to wait a whole round trip: take them all at the turn's end. Not on
@@ -156,7 +152,7 @@ export class GroupCommitWriter {
       }
       if (this.lockedBatches > 0 && this.fitsQuickBatch(this.queue[0])) {
         // The locked batch leaves the writer knowing the head: wait for it rather than lock again.
-        await new Promise<void>((resolve) => this.lockedBatchesDoneWaiters.push(resolve));
+        await this.lockedBatchesDoneWaiters.wait();
         continue;
       }
       const quick = this.lockedBatches === 0 ? this.takeQuickBatch() : undefined;
@@ -202,9 +198,15 @@ export class GroupCommitWriter {
    * in the database.
    *
    * What the batch decided becomes what the writer knows as it is sent. If the journal ended elsewhere
-   * (another process appended, or the batch this one was decided on top of failed), an id was
-   * recorded before, or a request was refused (perhaps a retry in disguise), nothing was written:
-   * the writer forgets what it knew and the batch goes the locked way, which reads what it needs.
+   * (another process appended, or the batch this one was decided on top of failed) or an id was
+   * recorded before, nothing was written and the writer forgets what it knew. A batch with a refused
+   * request (perhaps a retry in disguise) is not sent. Either way it goes the locked way, which reads
+   * what it needs.
+   *
+   * Each lane has its own connection, so now and then the second statement reaches the lock first
+   * and fails its check. Queued behind the first on one connection it never would, but `pg` sends a
+   * queued statement only once the answer before it is read on the event loop, and that wait between
+   * commits cost more than the rare retry (bench/RESULTS.md).
    */
   private async writeQuick(batch: PendingRequest[]): Promise<void> {
     this.quickBatchesInFlight++;
@@ -250,11 +252,7 @@ export class GroupCommitWriter {
       }
       // What this batch decided may not be in the journal, nor what was decided on top of it.
       if (decided && !outcome) this.known.forget();
-      if (--this.quickBatchesInFlight === 0) {
-        const waiters = this.quickBatchesSettledWaiters;
-        this.quickBatchesSettledWaiters = [];
-        for (const waiter of waiters) waiter();
-      }
+      if (--this.quickBatchesInFlight === 0) this.quickBatchesSettledWaiters.wakeAll();
     }
     if (outcome) {
       const answers = outcome;
@@ -274,7 +272,7 @@ export class GroupCommitWriter {
 
   private quickBatchesSettled(): Promise<void> {
     if (this.quickBatchesInFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.quickBatchesSettledWaiters.push(resolve));
+    return this.quickBatchesSettledWaiters.wait();
   }
 
   /**
@@ -287,11 +285,7 @@ export class GroupCommitWriter {
       await this.quickBatchesSettled();
       await this.writeBatch(given);
     } finally {
-      if (--this.lockedBatches === 0) {
-        const waiters = this.lockedBatchesDoneWaiters;
-        this.lockedBatchesDoneWaiters = [];
-        for (const waiter of waiters) waiter();
-      }
+      if (--this.lockedBatches === 0) this.lockedBatchesDoneWaiters.wakeAll();
     }
   }
 
@@ -537,6 +531,21 @@ function streamVersionsAfter(
     for (const { streamId } of request) versions.set(streamId, planned.get(streamId) ?? NO_STREAM);
   }
   return versions;
+}
+
+/** Callers waiting for something to happen, woken all at once when it does. */
+class Waiters {
+  private waiting: (() => void)[] = [];
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  wakeAll(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
 }
 
 /** A stream known not to exist. */
