@@ -83,6 +83,7 @@ export class GroupCommitWriter {
   private readonly queue: PendingRequest[] = [];
   private readonly clock: () => number;
   private readonly maxBatchEvents: number;
+  private readonly maxQuickBatchEvents: number;
   private readonly lanes: number;
   private readonly copyEncoder = new JournalCopyEncoder();
   /** Lanes waiting for a request. */
@@ -110,6 +111,7 @@ export class GroupCommitWriter {
   ) {
     this.clock = options.clock ?? Date.now;
     this.maxBatchEvents = options.maxBatchEvents ?? 2000;
+    this.maxQuickBatchEvents = Math.min(this.maxBatchEvents, MAX_QUICK_EVENTS);
     this.lanes = db.kind === 'postgres' ? 2 : 1;
     for (let lane = 0; lane < this.lanes; lane++) void this.runLane();
   }
@@ -166,24 +168,26 @@ export class GroupCommitWriter {
    * every stream one whose version the writer knows. None when the writer knows no head to write after.
    */
   private takeQuickBatch(): PendingRequest[] | undefined {
-    if (!this.known.isKnown()) return undefined;
-    const limit = Math.min(this.maxBatchEvents, MAX_QUICK_EVENTS);
     const batch: PendingRequest[] = [];
     let events = 0;
     while (this.queue.length > 0) {
       const next = this.queue[0];
-      if (events + next.eventCount > limit || !this.fitsQuickBatch(next)) break;
+      if (events + next.eventCount > this.maxQuickBatchEvents || !this.fitsQuickBatch(next)) break;
       batch.push(this.queue.shift() as PendingRequest);
       events += next.eventCount;
     }
     return batch.length > 0 ? batch : undefined;
   }
 
-  /** Whether a quick batch could hold this request: few enough events, every stream's version known. */
+  /**
+   * Whether a quick batch could hold this request: few enough events, the head and every stream's
+   * version known.
+   */
   private fitsQuickBatch(request: PendingRequest | undefined): boolean {
     return (
       request !== undefined &&
-      request.eventCount <= Math.min(this.maxBatchEvents, MAX_QUICK_EVENTS) &&
+      request.eventCount <= this.maxQuickBatchEvents &&
+      this.known.isKnown() &&
       request.appends.every((append) => this.known.versionOf(append.streamId) !== undefined)
     );
   }
@@ -263,11 +267,19 @@ export class GroupCommitWriter {
       await this.writeLockedBatch(batch);
       return;
     }
-    if (batch.length > 1 && !isUnavailableError(failure)) {
+    await this.writeAloneOrReject(batch, failure);
+  }
+
+  /**
+   * After a failure no request-level check foresaw: each request again alone, so only the culprit
+   * fails; when the database is unavailable, everyone gets the error at once.
+   */
+  private async writeAloneOrReject(batch: PendingRequest[], error: unknown): Promise<void> {
+    if (batch.length > 1 && !isUnavailableError(error)) {
       for (const request of batch) await this.writeLockedBatch([request]);
       return;
     }
-    for (const request of batch) request.reject(failure as Error);
+    for (const request of batch) request.reject(error as Error);
   }
 
   private quickBatchesSettled(): Promise<void> {
@@ -356,12 +368,7 @@ export class GroupCommitWriter {
       // The transaction failed before taking anything (the database is down, say): answer what is
       // queued now, so callers get their error at once and the lane does not spin on a dead database.
       if (!given && batch.length === 0) batch = this.takeBatch();
-      if (batch.length > 1 && !isUnavailableError(error)) {
-        // Something no request-level check foresaw: retry each request alone so only the culprit fails.
-        for (const request of batch) await this.writeBatch([request]);
-        return;
-      }
-      for (const request of batch) request.reject(error as Error);
+      await this.writeAloneOrReject(batch, error);
       return;
     }
     this.known.committed(outcome.head, outcome.streamVersions);
@@ -563,7 +570,7 @@ class KnownJournal {
   private known?: JournalHead;
   private readonly versions = new Map<string, number>();
 
-  /** Whether the writer knows where the journal ends (a quick batch can be decided). */
+  /** Whether the writer knows where the journal ends (a quick batch can be decided after it). */
   isKnown(): boolean {
     return this.known !== undefined;
   }
