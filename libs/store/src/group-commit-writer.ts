@@ -104,6 +104,8 @@ export class GroupCommitWriter {
   /** Lanes on the locked path (writeLockedBatch); while there are any, no quick batch starts. */
   private lockedBatches = 0;
   private readonly lockedBatchesDoneWaiters = new Waiters();
+  /** Whether the last quick batch sent committed; unsettled while it is on its way (see writeQuick). */
+  private lastQuickBatch: Promise<boolean> = Promise.resolve(false);
 
   constructor(
     private readonly db: SqlDatabase,
@@ -210,13 +212,17 @@ export class GroupCommitWriter {
    * Each lane has its own connection, so now and then the second statement reaches the lock first
    * and fails its check. Queued behind the first on one connection it never would, but `pg` sends a
    * queued statement only once the answer before it is read on the event loop, and that wait between
-   * commits cost more than the rare retry (bench/RESULTS.md).
+   * commits cost more than the rare overtaking (bench/RESULTS.md). An overtaken batch waits to learn
+   * whether the one it was decided on top of committed and, if it did, sends its statement once more:
+   * the journal now ends where it was decided to, unless another process wrote meanwhile, which the
+   * check still catches. Going the locked way instead would wait for every quick batch in flight.
    */
   private async writeQuick(batch: PendingRequest[]): Promise<void> {
     this.quickBatchesInFlight++;
     this.lanesAhead++;
     let decided = false;
     let sent = false;
+    let settleQuick: ((committed: boolean) => void) | undefined;
     let outcome: RequestOutcome[] | undefined;
     let failure: unknown;
     let head = Number.NaN;
@@ -236,15 +242,19 @@ export class GroupCommitWriter {
           { position: head, eventId: last.event.id, recordedAtMs: Date.parse(last.recordedAt) },
           streamVersionsAfter(requests, plan.streamVersions),
         );
-        const written = this.db.query<{ written: boolean }>(APPEND_AFTER_HEAD, [
-          expectedHead,
-          expectedHeadEventId,
-          ...insertParameters(rows),
-        ]);
+        const parameters = [expectedHead, expectedHeadEventId, ...insertParameters(rows)];
+        const written = this.db.query<{ written: boolean }>(APPEND_AFTER_HEAD, parameters);
+        const predecessor = this.lastQuickBatch;
+        this.lastQuickBatch = new Promise((resolve) => (settleQuick = resolve));
         sent = true;
         this.lanesAhead--;
         this.releaseHeldAnswers();
-        const [row] = await written;
+        let [row] = await written;
+        if (row?.written !== true && (await predecessor)) {
+          // Overtaken: this statement reached the lock before the one it was decided on top of, which
+          // has committed since. Once more, now in order.
+          [row] = await this.db.query<{ written: boolean }>(APPEND_AFTER_HEAD, parameters);
+        }
         if (row?.written === true) outcome = plan.outcomes;
       }
     } catch (error) {
@@ -256,6 +266,7 @@ export class GroupCommitWriter {
       }
       // What this batch decided may not be in the journal, nor what was decided on top of it.
       if (decided && !outcome) this.known.forget();
+      settleQuick?.(outcome !== undefined);
       if (--this.quickBatchesInFlight === 0) this.quickBatchesSettledWaiters.wakeAll();
     }
     if (outcome) {

@@ -3,7 +3,12 @@ import { Client } from 'pg';
 import { aNewEvent } from '../../../../test/builders/events';
 import { createScratchDatabase, withClient } from '../../../../test/support/test-backend';
 import type { AppendResult } from '../event-store.port';
+import { APPEND_AFTER_HEAD } from '../journal.sql';
+import { SERVICE_ROLE } from '../migrations.sql';
 import { Journal, openJournal } from '../open-journal';
+import type { SqlDatabase } from '../sql-database';
+import { SqlEventStore } from '../sql-event-store';
+import { PostgresDatabase } from './postgres-database';
 
 /** The key journal.sql.ts locks appends with (LOCK_JOURNAL_AND_READ_HEAD, 0009_append_after_head.sql). */
 const APPEND_LOCK = 5194828001;
@@ -88,6 +93,37 @@ describe('quick group commits on PostgreSQL', () => {
     });
     expect(await journal.store.head()).toBe(1);
   });
+
+  it('a quick batch whose statement overtook the one it was decided on top of sends it again once that one committed', async () => {
+    // given a writer that knows the stream, whose next quick statement this process holds back
+    const database = new StatementsHeldBack(
+      new PostgresDatabase({ connectionString: scratch.url, role: SERVICE_ROLE, poolSize: 4 }),
+    );
+    const store = await SqlEventStore.open(database);
+    try {
+      await store.append('usage-shared', [aNewEvent()]);
+      const first = store.append('usage-shared', [aNewEvent()]);
+      await database.firstQuickStatementHeld;
+
+      // when the batch decided on top of it reaches the database first, and fails its check there
+      const second = store.append('usage-shared', [aNewEvent()]);
+      await database.quickStatementsAnswered(1);
+      expect(database.quickStatementsWritten).toEqual([false]);
+      // and only then the first statement is sent
+      database.sendHeldStatement();
+      const [firstResult, secondResult] = await Promise.all([first, second]);
+
+      // then the second batch's statement was sent again after the first had committed, and wrote
+      expect(positionsAndVersions(firstResult)).toEqual([{ globalPosition: 1, streamVersion: 1 }]);
+      expect(positionsAndVersions(secondResult)).toEqual([{ globalPosition: 2, streamVersion: 2 }]);
+      expect(database.quickStatementsWritten).toEqual([false, true, true]);
+      // without taking the journal's lock in a transaction of its own, which waits for every quick batch
+      expect(database.transactionsAfterHolding).toBe(0);
+    } finally {
+      await store.close();
+      await database.close();
+    }
+  });
 });
 
 function positionsAndVersions(result: AppendResult): { globalPosition: number; streamVersion: number }[] {
@@ -121,4 +157,59 @@ async function statementsWaitingForTheLock(url: string, count: number): Promise<
     }
     throw new Error(`${count} quick batches never waited for the journal's lock`);
   });
+}
+
+/**
+ * PostgreSQL, except that the first quick statement (APPEND_AFTER_HEAD) is held back in this process
+ * until the test sends it, as a busy connection or event loop now and then holds one back.
+ */
+class StatementsHeldBack implements SqlDatabase {
+  readonly kind = 'postgres';
+  readonly firstQuickStatementHeld: Promise<void>;
+  /** What each quick statement answered, in the order the answers came. */
+  readonly quickStatementsWritten: boolean[] = [];
+  transactionsAfterHolding = 0;
+  private holding = false;
+  private released = false;
+  private noticeHeld!: () => void;
+  private release!: () => void;
+  private readonly held = new Promise<void>((resolve) => (this.release = resolve));
+
+  constructor(private readonly database: PostgresDatabase) {
+    this.firstQuickStatementHeld = new Promise((resolve) => (this.noticeHeld = resolve));
+  }
+
+  async query<TRow>(sql: string, params?: unknown[]): Promise<TRow[]> {
+    if (sql !== APPEND_AFTER_HEAD) return this.database.query<TRow>(sql, params);
+    if (!this.holding && !this.released) {
+      this.holding = true;
+      this.noticeHeld();
+      await this.held;
+    }
+    const rows = await this.database.query<TRow>(sql, params);
+    this.quickStatementsWritten.push((rows[0] as { written?: boolean } | undefined)?.written === true);
+    return rows;
+  }
+
+  sendHeldStatement(): void {
+    this.released = true;
+    this.release();
+  }
+
+  async quickStatementsAnswered(count: number): Promise<void> {
+    for (let attempt = 0; attempt < 200 && this.quickStatementsWritten.length < count; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (this.quickStatementsWritten.length < count)
+      throw new Error(`${count} quick statements never answered`);
+  }
+
+  transaction: SqlDatabase['transaction'] = (work, firstStatement) => {
+    if (this.holding) this.transactionsAfterHolding++;
+    return this.database.transaction(work, firstStatement);
+  };
+  exec: SqlDatabase['exec'] = (sql) => this.database.exec(sql);
+  listen: SqlDatabase['listen'] = (channel, onNotify) => this.database.listen(channel, onNotify);
+  tryExclusive: SqlDatabase['tryExclusive'] = (key, onLost) => this.database.tryExclusive(key, onLost);
+  close: SqlDatabase['close'] = () => this.database.close();
 }
