@@ -169,8 +169,8 @@ class StatementsHeldBack implements SqlDatabase {
   /** What each quick statement answered, in the order the answers came. */
   readonly quickStatementsWritten: boolean[] = [];
   transactionsAfterHolding = 0;
+  /** Set once the first quick statement is held; later ones go straight through. */
   private holding = false;
-  private released = false;
   private noticeHeld!: () => void;
   private release!: () => void;
   private readonly held = new Promise<void>((resolve) => (this.release = resolve));
@@ -181,7 +181,7 @@ class StatementsHeldBack implements SqlDatabase {
 
   async query<TRow>(sql: string, params?: unknown[]): Promise<TRow[]> {
     if (sql !== APPEND_AFTER_HEAD) return this.database.query<TRow>(sql, params);
-    if (!this.holding && !this.released) {
+    if (!this.holding) {
       this.holding = true;
       this.noticeHeld();
       await this.held;
@@ -192,7 +192,6 @@ class StatementsHeldBack implements SqlDatabase {
   }
 
   sendHeldStatement(): void {
-    this.released = true;
     this.release();
   }
 
