@@ -6,9 +6,9 @@ import type { AppendResult } from '../event-store.port';
 import { APPEND_AFTER_HEAD } from '../journal.sql';
 import { SERVICE_ROLE } from '../migrations.sql';
 import { Journal, openJournal } from '../open-journal';
-import type { SqlDatabase } from '../sql-database';
+import type { SqlTransaction } from '../sql-database';
 import { SqlEventStore } from '../sql-event-store';
-import { PostgresDatabase } from './postgres-database';
+import { PostgresDatabase, PostgresOptions } from './postgres-database';
 
 /** The key journal.sql.ts locks appends with (LOCK_JOURNAL_AND_READ_HEAD, 0009_append_after_head.sql). */
 const APPEND_LOCK = 5194828001;
@@ -96,9 +96,11 @@ describe('quick group commits on PostgreSQL', () => {
 
   it('a quick batch whose statement overtook the one it was decided on top of sends it again once that one committed', async () => {
     // given a writer that knows the stream, whose next quick statement this process holds back
-    const database = new StatementsHeldBack(
-      new PostgresDatabase({ connectionString: scratch.url, role: SERVICE_ROLE, poolSize: 4 }),
-    );
+    const database = new StatementsHeldBack({
+      connectionString: scratch.url,
+      role: SERVICE_ROLE,
+      poolSize: 4,
+    });
     const store = await SqlEventStore.open(database);
     try {
       await store.append('usage-shared', [aNewEvent()]);
@@ -107,7 +109,7 @@ describe('quick group commits on PostgreSQL', () => {
 
       // when the batch decided on top of it reaches the database first, and fails its check there
       const second = store.append('usage-shared', [aNewEvent()]);
-      await database.quickStatementsAnswered(1);
+      await database.firstQuickAnswerCame;
       expect(database.quickStatementsWritten).toEqual([false]);
       // and only then the first statement is sent
       database.sendHeldStatement();
@@ -163,52 +165,47 @@ async function statementsWaitingForTheLock(url: string, count: number): Promise<
  * PostgreSQL, except that the first quick statement (APPEND_AFTER_HEAD) is held back in this process
  * until the test sends it, as a busy connection or event loop now and then holds one back.
  */
-class StatementsHeldBack implements SqlDatabase {
-  readonly kind = 'postgres';
-  readonly firstQuickStatementHeld: Promise<void>;
+class StatementsHeldBack extends PostgresDatabase {
   /** What each quick statement answered, in the order the answers came. */
   readonly quickStatementsWritten: boolean[] = [];
   transactionsAfterHolding = 0;
+  readonly firstQuickStatementHeld: Promise<void>;
+  readonly firstQuickAnswerCame: Promise<void>;
   /** Set once the first quick statement is held; later ones go straight through. */
   private holding = false;
   private noticeHeld!: () => void;
+  private noticeAnswer!: () => void;
   private release!: () => void;
   private readonly held = new Promise<void>((resolve) => (this.release = resolve));
 
-  constructor(private readonly database: PostgresDatabase) {
+  constructor(options: PostgresOptions) {
+    super(options);
     this.firstQuickStatementHeld = new Promise((resolve) => (this.noticeHeld = resolve));
+    this.firstQuickAnswerCame = new Promise((resolve) => (this.noticeAnswer = resolve));
   }
 
-  async query<TRow>(sql: string, params?: unknown[]): Promise<TRow[]> {
-    if (sql !== APPEND_AFTER_HEAD) return this.database.query<TRow>(sql, params);
+  override async query<TRow>(sql: string, params?: unknown[]): Promise<TRow[]> {
+    if (sql !== APPEND_AFTER_HEAD) return super.query<TRow>(sql, params);
     if (!this.holding) {
       this.holding = true;
       this.noticeHeld();
       await this.held;
     }
-    const rows = await this.database.query<TRow>(sql, params);
+    const rows = await super.query<TRow>(sql, params);
     this.quickStatementsWritten.push((rows[0] as { written?: boolean } | undefined)?.written === true);
+    this.noticeAnswer();
     return rows;
+  }
+
+  override transaction<T>(
+    work: (tx: SqlTransaction, firstRows: Record<string, unknown>[]) => Promise<T>,
+    firstStatement?: string,
+  ): Promise<T> {
+    if (this.holding) this.transactionsAfterHolding++;
+    return super.transaction(work, firstStatement);
   }
 
   sendHeldStatement(): void {
     this.release();
   }
-
-  async quickStatementsAnswered(count: number): Promise<void> {
-    for (let attempt = 0; attempt < 200 && this.quickStatementsWritten.length < count; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    if (this.quickStatementsWritten.length < count)
-      throw new Error(`${count} quick statements never answered`);
-  }
-
-  transaction: SqlDatabase['transaction'] = (work, firstStatement) => {
-    if (this.holding) this.transactionsAfterHolding++;
-    return this.database.transaction(work, firstStatement);
-  };
-  exec: SqlDatabase['exec'] = (sql) => this.database.exec(sql);
-  listen: SqlDatabase['listen'] = (channel, onNotify) => this.database.listen(channel, onNotify);
-  tryExclusive: SqlDatabase['tryExclusive'] = (key, onLost) => this.database.tryExclusive(key, onLost);
-  close: SqlDatabase['close'] = () => this.database.close();
 }
